@@ -1,0 +1,1 @@
+"""Example Wagtail project showing the #IStandWithAhmadis campaign built with ahmadi-campaign."""

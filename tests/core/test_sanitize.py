@@ -1,0 +1,190 @@
+"""Sanitiser: no executable markup survives, links are marked, output is a fixed point."""
+
+from __future__ import annotations
+
+import re
+from html.parser import HTMLParser
+
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
+
+from ahmadi_campaign.sanitize import (
+    ALLOWED_TAGS,
+    LINK_REL,
+    count_links,
+    sanitize_html,
+    text_to_html,
+)
+
+
+class _Inspector(HTMLParser):
+    """Collects what a browser would see as elements and attributes."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.tags: list[str] = []
+        self.attrs: list[tuple[str, str | None]] = []
+        self.links: list[dict[str, str | None]] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags.append(tag)
+        self.attrs.extend(attrs)
+        if tag == "a":
+            self.links.append(dict(attrs))
+
+    handle_startendtag = handle_starttag
+
+    def handle_comment(self, data: str) -> None:
+        self.tags.append("!--")
+
+
+_DANGEROUS_SCHEMES = ("javascript:", "vbscript:", "data:")
+_URL_NOISE = re.compile(r"[\x00-\x20\x7f]+")
+
+
+def assert_no_executable_markup(output: str) -> _Inspector:
+    assert "<script" not in output.lower()
+    inspector = _Inspector()
+    inspector.feed(output)
+    inspector.close()
+    assert set(inspector.tags) <= ALLOWED_TAGS, inspector.tags
+    for name, value in inspector.attrs:
+        assert not name.lower().startswith("on"), (name, output)
+        assert name.lower() not in {"style", "src", "srcdoc", "formaction"}, (name, output)
+        if value is not None and name.lower() == "href":
+            # Browsers ignore whitespace and control characters inside a scheme.
+            squashed = _URL_NOISE.sub("", value).lower()
+            assert not squashed.startswith(_DANGEROUS_SCHEMES), (value, output)
+    return inspector
+
+
+# Building blocks an attacker mixes: tags (allowed and not), event handlers,
+# scripted URLs with entity and whitespace tricks, comments, CDATA, broken markup.
+_FRAGMENTS = [
+    "<script>",
+    "</script>",
+    "<SCRIPT SRC=//evil.example/x.js>",
+    "<img src=x onerror=alert(1)>",
+    "<svg/onload=alert(1)>",
+    "<math><mi xlink:href='javascript:alert(1)'>",
+    "<a href='javascript:alert(1)'>",
+    '<a href="jav&#x09;ascript:alert(1)">',
+    '<a href="&#106;avascript:alert(1)">',
+    '<a href=" javascript:alert(1)">',
+    "<a href=https://example.org/ onclick=alert(1)>",
+    "<a href='data:text/html,<script>alert(1)</script>'>",
+    "</a>",
+    "<p>",
+    "</p>",
+    "<br>",
+    "<strong>",
+    "</em>",
+    "<em",
+    '<p style="background:url(javascript:alert(1))">',
+    "<iframe src=//evil.example>",
+    "<noscript><p title='</noscript><img src=x onerror=alert(1)>'>",
+    "<style>@import 'x'</style>",
+    "<!-- <script> -->",
+    "<![CDATA[<script>]]>",
+    "<",
+    ">",
+    "&",
+    "&lt;",
+    "&#x3C;script&#x3E;",
+    '"',
+    "'",
+    "=",
+    "/",
+    " ",
+    "\n",
+    "www.example.com",
+    "https://example.org/a?b=1&c=<2>",
+    "javascript:alert(1)",
+    "onload=",
+    "احمدی",
+    "\u202e",
+]
+
+hostile_html = st.lists(
+    st.one_of(st.sampled_from(_FRAGMENTS), st.text(max_size=8)), max_size=25
+).map("".join)
+
+
+@settings(max_examples=400, deadline=None)
+@given(hostile_html)
+@example("<a href=javascript&colon;alert(1)>x</a>")
+@example("<<script>script>alert(1)<</script>/script>")
+def test_sanitize_html_never_outputs_executable_markup(value: str) -> None:
+    assert_no_executable_markup(sanitize_html(value))
+
+
+@settings(max_examples=400, deadline=None)
+@given(hostile_html)
+def test_sanitize_html_is_idempotent(value: str) -> None:
+    once = sanitize_html(value)
+    assert sanitize_html(once) == once
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.one_of(hostile_html, st.text()))
+def test_text_to_html_is_safe_and_already_sanitised(value: str) -> None:
+    rendered = text_to_html(value)
+    assert_no_executable_markup(rendered)
+    assert sanitize_html(rendered) == rendered
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text())
+def test_arbitrary_unicode_is_safe(value: str) -> None:
+    assert_no_executable_markup(sanitize_html(value))
+
+
+def test_disallowed_tags_are_removed_but_their_text_is_kept() -> None:
+    out = sanitize_html("<b>bold</b> <script>alert(1)</script> <i>it</i>")
+    assert out == "bold alert(1) it"
+
+
+def test_allowed_markup_survives() -> None:
+    value = "<p>One<br>two <strong>three</strong> <em>four</em></p>"
+    assert sanitize_html(value) == value
+
+
+def test_scripted_links_lose_their_href() -> None:
+    out = sanitize_html('<a href="javascript:alert(1)">click</a>')
+    inspector = assert_no_executable_markup(out)
+    assert inspector.links == [{"rel": LINK_REL}]
+    assert count_links(out) == 0
+
+
+def test_every_link_gets_rel_and_bare_urls_are_linkified() -> None:
+    out = sanitize_html('see <a href="https://example.org" rel="me" target="_blank">this</a> '
+                        "and https://example.net/page")
+    inspector = assert_no_executable_markup(out)
+    assert [link["href"] for link in inspector.links] == [
+        "https://example.org",
+        "https://example.net/page",
+    ]
+    assert all(link["rel"] == LINK_REL for link in inspector.links)
+    assert all("target" not in link for link in inspector.links)
+    assert count_links(out) == 2
+
+
+def test_text_to_html_escapes_markup_and_builds_paragraphs() -> None:
+    out = text_to_html("Hello <b>you</b>\nsecond line\n\n\nنیا پیراگراف https://example.org/a?b=1&c=2")
+    assert out.startswith("<p>Hello &lt;b&gt;you&lt;/b&gt;<br>second line</p><p>")
+    assert "نیا پیراگراف" in out
+    assert 'href="https://example.org/a?b=1&amp;c=2"' in out
+    assert count_links(out) == 1
+
+
+def test_text_to_html_of_blank_text_is_empty() -> None:
+    assert text_to_html("  \n\n ") == ""
+
+
+def test_comments_are_stripped() -> None:
+    assert sanitize_html("a<!-- hidden -->b") == "ab"
+
+
+def test_count_links_counts_only_real_links() -> None:
+    assert count_links(text_to_html("no links here")) == 0
+    assert count_links(text_to_html("a https://a.example.org b http://b.example.net c www.example.com")) == 3
