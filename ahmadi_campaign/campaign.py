@@ -243,7 +243,8 @@ class Campaign:
     def timezone(self) -> dt.tzinfo:
         """The time zone the campaign is planned in (that of ``start``)."""
         tz = self.start.tzinfo
-        assert tz is not None  # guaranteed by __init__
+        if tz is None:  # pragma: no cover - __init__ rejects naive datetimes
+            raise InvalidSchedule("start is naive")
         return tz
 
     @property
@@ -286,7 +287,7 @@ class Campaign:
         return (last - first).days + 1
 
     def day_number(self, instant: dt.datetime) -> int | None:
-        """Return N in "day N of M" for ``instant``, counted in local days; ``None`` when not live."""
+        """N in "day N of M" at ``instant``, counted in local days; ``None`` when not live."""
         if self.phase_at(instant) is not Phase.LIVE:
             return None
         first, _ = self._local_days()

@@ -10,19 +10,17 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
-import heapq
 import itertools
 from collections import defaultdict, deque
 from dataclasses import dataclass
 
 from .moderation import Inspection
+from .similarity import jaccard
 
 __all__ = ["MemoryHistory"]
 
-#: Each entry is indexed under its smallest shingle hashes (a bottom-k sketch):
-#: two texts with Jaccard similarity >= 0.5 share one of them with high
-#: probability, so only those few candidates are compared exactly.
-SKETCH_SIZE = 4
+#: Most exact comparisons made per lookup, so one lookup has a bounded cost.
+MAX_COMPARISONS = 64
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,6 +30,7 @@ class _Entry:
     fingerprint: str
     digest: str
     shingles: frozenset[int]
+    keys: tuple[tuple[int, ...], ...]
 
 
 class MemoryHistory:
@@ -42,7 +41,7 @@ class MemoryHistory:
         self._entries: deque[_Entry] = deque()
         self._by_client: dict[str, list[dt.datetime]] = defaultdict(list)
         self._by_digest: dict[str, list[_Entry]] = defaultdict(list)
-        self._by_shingle: dict[int, dict[int, _Entry]] = defaultdict(dict)
+        self._by_key: dict[tuple[int, ...], dict[int, _Entry]] = defaultdict(dict)
         self._numbers = itertools.count()
 
     def __len__(self) -> int:
@@ -57,14 +56,15 @@ class MemoryHistory:
             candidate.fingerprint,
             message.digest,
             message.shingles,
+            message.band_keys,
         )
         self._forget_before(entry.at - self.max_age)
         self._entries.append(entry)
         if entry.fingerprint:
             bisect.insort(self._by_client[entry.fingerprint], entry.at)
         self._by_digest[entry.digest].append(entry)
-        for shingle in heapq.nsmallest(SKETCH_SIZE, entry.shingles):
-            self._by_shingle[shingle][entry.number] = entry
+        for key in entry.keys:
+            self._by_key[key][entry.number] = entry
 
     def _forget_before(self, cutoff: dt.datetime) -> None:
         while self._entries and self._entries[0].at < cutoff:
@@ -78,11 +78,11 @@ class MemoryHistory:
             same.remove(old)
             if not same:
                 del self._by_digest[old.digest]
-            for shingle in heapq.nsmallest(SKETCH_SIZE, old.shingles):
-                bucket = self._by_shingle[shingle]
+            for key in old.keys:
+                bucket = self._by_key[key]
                 bucket.pop(old.number, None)
                 if not bucket:
-                    del self._by_shingle[shingle]
+                    del self._by_key[key]
 
     def count_from(self, fingerprint: str, since: dt.datetime) -> int:
         times = self._by_client.get(fingerprint, [])
@@ -97,14 +97,16 @@ class MemoryHistory:
             if entry.at >= since and (fingerprint is None or entry.fingerprint == fingerprint)
         )
 
-    def has_similar(self, shingles: frozenset[int], since: dt.datetime, threshold: float) -> bool:
+    def has_similar(self, message: Inspection, since: dt.datetime, threshold: float) -> bool:
+        shingles = message.shingles
         seen: set[int] = set()
-        for shingle in heapq.nsmallest(SKETCH_SIZE, shingles):
-            for number, entry in self._by_shingle.get(shingle, {}).items():
+        for key in message.band_keys:
+            for number, entry in self._by_key.get(key, {}).items():
                 if number in seen or entry.at < since:
                     continue
                 seen.add(number)
-                union = len(shingles | entry.shingles)
-                if union and len(shingles & entry.shingles) / union >= threshold:
+                if jaccard(shingles, entry.shingles) >= threshold:
                     return True
+                if len(seen) >= MAX_COMPARISONS:
+                    return False
         return False

@@ -12,16 +12,15 @@ was held. A policy is built from plain data (:meth:`Policy.from_dict`,
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import re
 import tomllib
-import zlib
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, fields
 from enum import StrEnum
 from functools import cached_property
 from typing import Any, ClassVar, Protocol
 
+from . import similarity
 from .errors import PolicyConfigError
 from .text import grapheme_count, matching_form
 
@@ -79,17 +78,6 @@ class Candidate:
     link_count: int = 0
 
 
-_NOT_WORD = re.compile(r"[\W_]+")
-
-
-def _shingles(words: Sequence[str]) -> frozenset[int]:
-    # Word pairs describe order as well as vocabulary; very short texts use the
-    # whole text so that "hi" and "hi!" still compare.
-    if len(words) < 3:
-        return frozenset({zlib.crc32(" ".join(words).encode())})
-    return frozenset(zlib.crc32(f"{a} {b}".encode()) for a, b in zip(words, words[1:], strict=False))
-
-
 class Inspection:
     """A candidate with its derived matching forms, computed once and shared by all rules."""
 
@@ -97,29 +85,35 @@ class Inspection:
         self.candidate = candidate
 
     @cached_property
-    def matching(self) -> str:
-        """Name and body in :func:`~ahmadi_campaign.text.matching_form` (look-alikes folded)."""
-        return matching_form(f"{self.candidate.display_name}\n{self.candidate.body}")
-
-    @cached_property
     def body_matching(self) -> str:
+        """The body in :func:`~ahmadi_campaign.text.matching_form` (look-alikes folded)."""
         return matching_form(self.candidate.body)
 
     @cached_property
+    def matching(self) -> str:
+        """Display name and body in matching form, for banned-term search."""
+        name = self.candidate.display_name
+        return f"{matching_form(name)}\n{self.body_matching}" if name else self.body_matching
+
+    @cached_property
     def squashed(self) -> str:
-        """The matching form with every space, digit-free punctuation and separator removed."""
-        return _NOT_WORD.sub("", self.matching)
+        """The matching form with only letters and digits left."""
+        return similarity.squash(self.matching)
 
     @cached_property
     def digest(self) -> str:
         """Hash of the body that ignores case, spacing, punctuation and look-alike letters."""
-        squashed_body = _NOT_WORD.sub("", self.body_matching)
-        return hashlib.blake2b(squashed_body.encode(), digest_size=16).hexdigest()
+        return similarity.digest(self.body_matching)
 
     @cached_property
     def shingles(self) -> frozenset[int]:
         """Word-pair hashes of the body, for near-duplicate (Jaccard) comparison."""
-        return _shingles(_NOT_WORD.sub(" ", self.body_matching).split())
+        return similarity.shingles(self.body_matching)
+
+    @cached_property
+    def band_keys(self) -> tuple[tuple[int, ...], ...]:
+        """MinHash band keys of :attr:`shingles`, see :func:`.similarity.band_keys`."""
+        return similarity.band_keys(self.shingles)
 
 
 class History(Protocol):
@@ -132,11 +126,15 @@ class History(Protocol):
     def count_digest(
         self, digest: str, since: dt.datetime, *, fingerprint: str | None = None
     ) -> int:
-        """Messages with :attr:`Inspection.digest` ``digest`` since ``since``, optionally from one client."""
+        """Messages with this digest since ``since``, from one client if given."""
         ...
 
-    def has_similar(self, shingles: frozenset[int], since: dt.datetime, threshold: float) -> bool:
-        """Whether a message since ``since`` has a Jaccard similarity >= ``threshold``."""
+    def has_similar(self, message: Inspection, since: dt.datetime, threshold: float) -> bool:
+        """Whether a message since ``since`` has shingles with Jaccard similarity >= ``threshold``.
+
+        Implementations may look only at candidates sharing one of
+        :attr:`Inspection.band_keys` (probabilistic, see :func:`band_keys`).
+        """
         ...
 
 
@@ -185,7 +183,14 @@ class LengthRule(Rule):
     max_chars: int = 1000
 
     def check(self, message: Inspection, history: History) -> Verdict:
-        count = grapheme_count(message.candidate.body)
+        body = message.candidate.body
+        # A grapheme holds at least one code point, so len() settles most cases
+        # without segmenting the text.
+        too_long_possible = len(body) > self.max_chars
+        too_short_possible = self.min_chars > 1 or not body
+        if not (too_long_possible or too_short_possible):
+            return APPROVED
+        count = grapheme_count(body)
         if count < self.min_chars:
             return Verdict(
                 Action.REJECT, "too_short", f"Write at least {self.min_chars} characters."
@@ -217,9 +222,11 @@ class BannedTermsRule(Rule):
     def __post_init__(self) -> None:
         forms = sorted({matching_form(t) for t in self.terms} - {""}, key=len, reverse=True)
         words = "|".join(re.escape(f) for f in forms)
-        object.__setattr__(self, "_word", re.compile(rf"(?<!\w)(?:{words})(?!\w)") if forms else None)
+        object.__setattr__(
+            self, "_word", re.compile(rf"(?<!\w)(?:{words})(?!\w)") if forms else None
+        )
         squashed = sorted(
-            {s for f in forms if len(s := _NOT_WORD.sub("", f)) >= self.min_squashed_length},
+            {s for f in forms if len(s := similarity.squash(f)) >= self.min_squashed_length},
             key=len,
             reverse=True,
         )
@@ -229,7 +236,9 @@ class BannedTermsRule(Rule):
     def check(self, message: Inspection, history: History) -> Verdict:
         word: re.Pattern[str] | None = self.__dict__["_word"]
         if word is not None and word.search(message.matching):
-            return Verdict(self.action, "banned_term", "The message contains a term this wall does not allow.")
+            return Verdict(
+                self.action, "banned_term", "The message contains a term this wall does not allow."
+            )
         squashed: re.Pattern[str] | None = self.__dict__["_squashed"]
         if squashed is not None and squashed.search(message.squashed):
             return Verdict(
@@ -275,12 +284,16 @@ class DuplicateRule(Rule):
         since = message.candidate.submitted_at - dt.timedelta(minutes=self.window_minutes)
         fingerprint = message.candidate.fingerprint
         if fingerprint and history.count_digest(message.digest, since, fingerprint=fingerprint):
-            return Verdict(self.same_client_action, "duplicate", "You have already posted this message.")
+            return Verdict(
+                self.same_client_action, "duplicate", "You have already posted this message."
+            )
         if history.count_digest(message.digest, since):
             return Verdict(
-                self.other_client_action, "duplicate_other_client", "The same message was just posted."
+                self.other_client_action,
+                "duplicate_other_client",
+                "The same message was just posted.",
             )
-        if history.has_similar(message.shingles, since, self.similarity):
+        if history.has_similar(message, since, self.similarity):
             return Verdict(Action.HOLD, "near_duplicate", "A very similar message was just posted.")
         return APPROVED
 
@@ -330,7 +343,15 @@ class ShoutingRule(Rule):
 
 RULES: dict[str, type[Rule]] = {
     rule.name: rule
-    for rule in (EmptyRule, LengthRule, BannedTermsRule, LinkRule, DuplicateRule, FloodRule, ShoutingRule)
+    for rule in (
+        EmptyRule,
+        LengthRule,
+        BannedTermsRule,
+        LinkRule,
+        DuplicateRule,
+        FloodRule,
+        ShoutingRule,
+    )
 }
 
 
@@ -435,7 +456,7 @@ class Policy:
         return self.inspect(Inspection(candidate), history)
 
     def inspect(self, message: Inspection, history: History) -> Decision:
-        """Like :meth:`evaluate` for an :class:`Inspection` the caller keeps (to store its digest)."""
+        """Like :meth:`evaluate`, for an :class:`Inspection` the caller keeps (for its digest)."""
         found: list[Verdict] = []
         action = Action.APPROVE
         for rule in self.rules:

@@ -101,7 +101,9 @@ def _normalise_hashtags(hashtags: Sequence[str | Hashtag] | str) -> tuple[str, .
     if isinstance(hashtags, str):
         hashtags = (hashtags,)
     try:
-        return tuple(tag.text if isinstance(tag, Hashtag) else Hashtag(tag).text for tag in hashtags)
+        return tuple(
+            tag.text if isinstance(tag, Hashtag) else Hashtag(tag).text for tag in hashtags
+        )
     except InvalidHashtag as exc:
         raise InvalidShareTarget(str(exc)) from exc
 

@@ -20,7 +20,9 @@ def _flag(name: str, default: bool) -> bool:
 DEBUG = _flag("DEBUG", True)
 # The fallback key is for the local demo only; production must set SECRET_KEY.
 SECRET_KEY = os.environ.get("SECRET_KEY", "demo-only-not-secret-change-me")
-ALLOWED_HOSTS = [h.strip() for h in os.environ.get("ALLOWED_HOSTS", "127.0.0.1,localhost").split(",")]
+ALLOWED_HOSTS = [
+    h.strip() for h in os.environ.get("ALLOWED_HOSTS", "127.0.0.1,localhost").split(",")
+]
 
 INSTALLED_APPS = [
     "example_site.home",

@@ -85,9 +85,7 @@ def test_contract_breaks_when_a_core_module_imports_a_framework(
 
 def test_core_imports_without_django_installed() -> None:
     # Import every core module in a fresh interpreter that refuses to load django/wagtail.
-    modules = sorted(
-        f"ahmadi_campaign.{p.stem}" for p in (ROOT / "ahmadi_campaign").glob("*.py")
-    )
+    modules = sorted(f"ahmadi_campaign.{p.stem}" for p in (ROOT / "ahmadi_campaign").glob("*.py"))
     code = (
         "import sys\n"
         "class Block:\n"

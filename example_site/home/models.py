@@ -1,6 +1,5 @@
 """The example site's own home page: a host model that is not ours, as in a real site."""
 
-from django.db import models
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel
 from wagtail.fields import RichTextField

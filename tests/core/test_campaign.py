@@ -88,7 +88,9 @@ def test_campaign_over_a_dst_change_counts_calendar_days() -> None:
     )
     assert campaign.total_days == 3
     assert campaign.duration == dt.timedelta(hours=71)  # clocks went forward on 30 March
-    assert campaign.day_number(dt.datetime(2025, 3, 31, 0, 30, tzinfo=ZoneInfo("Europe/London"))) == 3
+    assert (
+        campaign.day_number(dt.datetime(2025, 3, 31, 0, 30, tzinfo=ZoneInfo("Europe/London"))) == 3
+    )
 
 
 @pytest.mark.parametrize(
@@ -130,14 +132,21 @@ def test_phase_at_rejects_naive_instant(seed_campaign: Campaign) -> None:
 
 
 def test_one_day_campaign_with_tzinfo_object() -> None:
-    campaign = Campaign.from_local_dates("Day", "solo", dt.date(2020, 1, 1), dt.date(2020, 1, 1), UTC)
+    campaign = Campaign.from_local_dates(
+        "Day", "solo", dt.date(2020, 1, 1), dt.date(2020, 1, 1), UTC
+    )
     assert campaign.total_days == 1
     assert [t.text for t in campaign.hashtags] == ["solo"]
 
 
 @pytest.mark.parametrize(
     "spelling",
-    ["#IStandWithAhmadis", "#istandwithahmadis", "ISTANDWITHAHMADIS", "＃ＩＳｔａｎｄＷｉｔｈＡｈｍａｄｉｓ"],
+    [
+        "#IStandWithAhmadis",
+        "#istandwithahmadis",
+        "ISTANDWITHAHMADIS",
+        "＃ＩＳｔａｎｄＷｉｔｈＡｈｍａｄｉｓ",
+    ],
 )
 def test_hashtags_match_case_and_width_insensitively(spelling: str) -> None:
     assert Hashtag("#IStandWithAhmadis") == Hashtag(spelling)
@@ -169,9 +178,7 @@ def test_matches_returns_false_for_garbage() -> None:
 
 
 def test_campaign_deduplicates_hashtags_and_matches(seed_campaign: Campaign) -> None:
-    campaign = Campaign(
-        "x", ["#Stand", "#stand", "#Other"], seed_campaign.start, seed_campaign.end
-    )
+    campaign = Campaign("x", ["#Stand", "#stand", "#Other"], seed_campaign.start, seed_campaign.end)
     assert [t.text for t in campaign.hashtags] == ["Stand", "Other"]
     assert campaign.main_hashtag.text == "Stand"
     assert campaign.matches_hashtag("#OTHER")
@@ -179,7 +186,9 @@ def test_campaign_deduplicates_hashtags_and_matches(seed_campaign: Campaign) -> 
 
 
 def test_extract_hashtags_from_text() -> None:
-    text = "We #StandWith you. #IStandWithAhmadis #istandwithahmadis C# page#anchor #میں_ساتھ_ہوں #123"
+    text = (
+        "We #StandWith you. #IStandWithAhmadis #istandwithahmadis C# page#anchor #میں_ساتھ_ہوں #123"
+    )
     assert [t.text for t in extract_hashtags(text)] == [
         "StandWith",
         "IStandWithAhmadis",
@@ -191,7 +200,9 @@ def _key(value: str) -> str:
     return unicodedata.normalize("NFKC", value).casefold()
 
 
-@given(st.text(alphabet=st.characters(categories=["Lu", "Ll", "Lo", "Nd"]), min_size=1, max_size=30))
+@given(
+    st.text(alphabet=st.characters(categories=["Lu", "Ll", "Lo", "Nd"]), min_size=1, max_size=30)
+)
 def test_valid_tags_round_trip_and_match_case_variants(body: str) -> None:
     try:
         tag = Hashtag("#" + body)

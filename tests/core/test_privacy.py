@@ -60,9 +60,9 @@ def test_fingerprint_changes_at_utc_midnight_and_survives_storage() -> None:
     after = salts.fingerprint("203.0.113.7", UA, dt.datetime(2015, 12, 2, 0, 1, tzinfo=dt.UTC))
     assert before != after
     restored = DailySalts.from_dict(salts.to_dict())
-    assert restored.fingerprint(
-        "203.0.113.7", UA, dt.datetime(2015, 12, 2, 8, tzinfo=dt.UTC)
-    ) == after
+    assert (
+        restored.fingerprint("203.0.113.7", UA, dt.datetime(2015, 12, 2, 8, tzinfo=dt.UTC)) == after
+    )
     assert "203.0.113.7" not in repr(salts.to_dict())
 
 

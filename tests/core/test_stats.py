@@ -23,8 +23,12 @@ def test_counts_by_day_in_campaign_zone_country_kind_and_source() -> None:
         Msg(dt.datetime(2015, 11, 30, 19, 30, tzinfo=dt.UTC), "pk", "support", "site"),
         Msg(dt.datetime(2015, 12, 1, 10, tzinfo=dt.UTC), "PK", "support", "mastodon"),
         Msg(dt.datetime(2015, 12, 2, 10, tzinfo=dt.UTC), "IN", "thanks", "site"),
-        {"created_at": dt.datetime(2015, 12, 2, 11, tzinfo=dt.UTC), "country": "", "kind": "support",
-         "source": "site"},
+        {
+            "created_at": dt.datetime(2015, 12, 2, 11, tzinfo=dt.UTC),
+            "country": "",
+            "kind": "support",
+            "source": "site",
+        },
     ]
     stats = compute_stats(messages, tz=karachi)
     assert stats.total == 4
@@ -37,7 +41,9 @@ def test_counts_by_day_in_campaign_zone_country_kind_and_source() -> None:
 
 
 def test_utc_days_by_default_and_empty_input() -> None:
-    stats = compute_stats([Msg(dt.datetime(2015, 11, 30, 19, 30, tzinfo=dt.UTC), "PK", "s", "site")])
+    stats = compute_stats(
+        [Msg(dt.datetime(2015, 11, 30, 19, 30, tzinfo=dt.UTC), "PK", "s", "site")]
+    )
     assert stats.by_day == ((dt.date(2015, 11, 30), 1),)
     empty = compute_stats([])
     assert empty.total == 0 and empty.by_country == () and empty.countries == 0
