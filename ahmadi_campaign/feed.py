@@ -69,7 +69,7 @@ class CursorSigner:
         return base64.urlsafe_b64encode(payload + self._mac(payload)).rstrip(b"=").decode()
 
     def decode(self, token: str) -> Cursor:
-        """Return the cursor in ``token`` or raise :class:`InvalidCursor`."""
+        """Return the cursor in ``token``; raise :exc:`.errors.InvalidCursor` if it is not valid."""
         if not isinstance(token, str) or not token or len(token) > MAX_TOKEN_LENGTH:
             raise InvalidCursor("The cursor is missing or too long.")
         try:

@@ -133,7 +133,8 @@ class History(Protocol):
         """Whether a message since ``since`` has shingles with Jaccard similarity >= ``threshold``.
 
         Implementations may look only at candidates sharing one of
-        :attr:`Inspection.band_keys` (probabilistic, see :func:`band_keys`).
+        :attr:`Inspection.band_keys` (probabilistic, see
+        :func:`ahmadi_campaign.similarity.band_keys`).
         """
         ...
 
@@ -403,7 +404,7 @@ class Decision:
 
     @property
     def message(self) -> str:
-        """The sentence to show the sender: that of the first verdict with the final action."""
+        """The sentence to show the sender, from the first verdict with the final action."""
         return next((v.message for v in self.verdicts if v.action is self.action), "")
 
 

@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from .errors import CampaignError
 
 __all__ = [
+    "SALT_DAYS_KEPT",
     "DailySalts",
     "InvalidAddress",
     "client_network",
@@ -28,8 +29,8 @@ __all__ = [
     "resolve_client_ip",
 ]
 
-#: How many days of salts to keep: today's and yesterday's (so a message sent at
-#: 23:59 can still be compared with one sent at 00:01).
+#: Days of salts kept, today's and yesterday's, so a message sent at 23:59 can
+#: still be compared with one sent at 00:01.
 SALT_DAYS_KEPT = 2
 
 
@@ -63,7 +64,7 @@ class DailySalts:
     """Random salts by UTC day, created on demand and pruned to :data:`SALT_DAYS_KEPT` days.
 
     Store it wherever the host keeps shared state (the plugin uses the cache)
-    via :meth:`to_dict` / :meth:`from_dict`.
+    via :meth:`DailySalts.to_dict` and :meth:`DailySalts.from_dict`.
     """
 
     salts: dict[dt.date, bytes] = field(default_factory=dict)
@@ -77,6 +78,7 @@ class DailySalts:
         return salt
 
     def prune(self, today: dt.date) -> None:
+        """Delete salts older than :data:`SALT_DAYS_KEPT` days before ``today``."""
         oldest = today - dt.timedelta(days=SALT_DAYS_KEPT - 1)
         for day in [d for d in self.salts if d < oldest]:
             del self.salts[day]
@@ -86,10 +88,12 @@ class DailySalts:
         return fingerprint(ip, user_agent, self.salt_for(when.astimezone(dt.UTC).date()))
 
     def to_dict(self) -> dict[str, str]:
+        """JSON-ready form: ISO day to hex salt."""
         return {day.isoformat(): salt.hex() for day, salt in self.salts.items()}
 
     @classmethod
     def from_dict(cls, data: Mapping[str, str]) -> DailySalts:
+        """Rebuild from :meth:`to_dict` output."""
         return cls({dt.date.fromisoformat(day): bytes.fromhex(salt) for day, salt in data.items()})
 
 
