@@ -4,6 +4,7 @@ SQLite in memory by default; set ``DATABASE_URL`` to run against PostgreSQL.
 """
 
 import os
+import tempfile
 from pathlib import Path
 
 import dj_database_url
@@ -74,7 +75,8 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "/static/"
-MEDIA_ROOT = BASE_DIR / "media"
+MEDIA_ROOT = tempfile.mkdtemp(prefix="wagtail-campaign-tests-")
+MEDIA_URL = "/media/"
 WAGTAIL_SITE_NAME = "Test host site"
 WAGTAILADMIN_BASE_URL = "http://testserver"
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}

@@ -7,3 +7,6 @@ class WagtailCampaignConfig(AppConfig):
     label = "wagtail_campaign"
     verbose_name = _("Campaigns")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from . import checks  # noqa: F401  (registers the system checks)

@@ -1,0 +1,70 @@
+"""Admin registration: a "Campaigns" menu with notable people and data series."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.urls import path, reverse
+from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
+from wagtail.admin.widgets import Button
+from wagtail.snippets.models import register_snippet
+from wagtail.snippets.views.snippets import EditView, SnippetViewSet, SnippetViewSetGroup
+
+from .forms import DataSeriesForm
+from .models import DataSeries, NotablePerson
+from .views.csv_import import CSVImportView
+
+
+def _import_url(series: DataSeries) -> str:
+    return reverse("wagtailsnippets_wagtail_campaign_dataseries:import_csv", args=(series.pk,))
+
+
+class NotablePersonViewSet(SnippetViewSet):
+    model = NotablePerson
+    icon = "user"
+    list_display = ["name", "lifespan", "contribution"]
+    search_fields = ["name", "contribution"]
+
+
+class DataSeriesEditView(EditView):
+    @property
+    def header_more_buttons(self) -> list[Any]:
+        buttons = list(super().header_more_buttons)
+        buttons.append(Button(_("Import CSV"), url=_import_url(self.object), icon_name="upload"))
+        return buttons
+
+
+class DataSeriesViewSet(SnippetViewSet):
+    model = DataSeries
+    icon = "table"
+    list_display = ["title", "unit", "default_kind"]
+    search_fields = ["title"]
+    edit_view_class = DataSeriesEditView
+
+    def get_form_class(self, for_update: bool = False) -> Any:
+        self.base_form_class = DataSeriesForm
+        return super().get_form_class(for_update)
+
+    def get_urlpatterns(self) -> list[Any]:
+        return [
+            *super().get_urlpatterns(),
+            path("import-csv/<int:pk>/", CSVImportView.as_view(), name="import_csv"),
+        ]
+
+
+class CampaignSnippets(SnippetViewSetGroup):
+    items = (NotablePersonViewSet, DataSeriesViewSet)
+    menu_icon = "site"
+    menu_label = _("Campaigns")
+    menu_name = "campaigns"
+
+
+register_snippet(CampaignSnippets)
+
+
+@hooks.register("register_snippet_listing_buttons")
+def data_series_import_button(snippet: Any, user: Any, next_url: str | None = None) -> list[Any]:
+    if isinstance(snippet, DataSeries) and user.has_perm("wagtail_campaign.change_dataseries"):
+        return [Button(_("Import CSV"), url=_import_url(snippet), icon_name="upload", priority=30)]
+    return []
