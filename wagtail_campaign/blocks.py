@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
 from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
 from wagtail.blocks.struct_block import StructBlockValidationError
@@ -19,6 +20,9 @@ from wagtail.snippets.blocks import SnippetChooserBlock
 from ahmadi_campaign.share import NETWORKS
 
 from . import rendering
+
+#: Sources are web pages: only http(s) addresses (the core library accepts no other).
+web_url = URLValidator(schemes=["http", "https"])
 
 _NETWORK_LABELS = {
     "x": "X",
@@ -34,7 +38,7 @@ _NETWORK_LABELS = {
 class SourceBlock(blocks.StructBlock):
     """A cited source: a link and what it is."""
 
-    url = blocks.URLBlock(label=_("URL"))
+    url = blocks.URLBlock(label=_("URL"), validators=[web_url])
     title = blocks.CharBlock(label=_("title"), max_length=255)
 
     class Meta:
@@ -50,7 +54,7 @@ class StatementBlock(blocks.StructBlock):
     role = blocks.CharBlock(
         label=_("role"), required=False, max_length=255, help_text=_("For example: organiser.")
     )
-    source_url = blocks.URLBlock(label=_("source URL"), required=False)
+    source_url = blocks.URLBlock(label=_("source URL"), required=False, validators=[web_url])
     source_title = blocks.CharBlock(label=_("source title"), required=False, max_length=255)
 
     class Meta:

@@ -24,5 +24,7 @@ DEFAULTS: dict[str, Any] = {
 
 def get(name: str) -> Any:
     """Return the setting ``name``, falling back to its default."""
-    configured = getattr(settings, "WAGTAIL_CAMPAIGN", None) or {}
+    configured = getattr(settings, "WAGTAIL_CAMPAIGN", None)
+    if not isinstance(configured, dict):  # reported by the system check wagtail_campaign.E001
+        configured = {}
     return configured.get(name, DEFAULTS[name])

@@ -11,7 +11,6 @@ from wagtail.admin.widgets import Button
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import EditView, SnippetViewSet, SnippetViewSetGroup
 
-from .forms import DataSeriesForm
 from .models import DataSeries, NotablePerson
 from .views.csv_import import CSVImportView
 
@@ -41,10 +40,6 @@ class DataSeriesViewSet(SnippetViewSet):
     list_display = ["title", "unit", "default_kind"]
     search_fields = ["title"]
     edit_view_class = DataSeriesEditView
-
-    def get_form_class(self, for_update: bool = False) -> Any:
-        self.base_form_class = DataSeriesForm
-        return super().get_form_class(for_update)
 
     def get_urlpatterns(self) -> list[Any]:
         return [

@@ -16,6 +16,9 @@ from wagtail.search import index
 from ahmadi_campaign import charts
 from ahmadi_campaign.errors import CampaignError
 
+from ..blocks import web_url
+from ..forms import DataSeriesForm
+
 
 def _require_alt(image: object, alt: str, field: str) -> dict[str, ValidationError]:
     if image is not None and not alt.strip() and not getattr(image, "description", ""):
@@ -53,7 +56,7 @@ class NotablePerson(index.Indexed, models.Model):
         max_length=255,
         help_text=_("One line on why this person matters, in your own words."),
     )
-    source_url = models.URLField(_("source URL"), max_length=500)
+    source_url = models.URLField(_("source URL"), max_length=500, validators=[web_url])
     source_title = models.CharField(_("source title"), max_length=255, blank=True)
 
     panels = [
@@ -97,7 +100,7 @@ class DataSeries(index.Indexed, ClusterableModel):
     default_kind = models.CharField(
         _("chart type"), max_length=10, choices=ChartKind.choices, default=ChartKind.BAR
     )
-    source_url = models.URLField(_("source URL"), max_length=500, blank=True)
+    source_url = models.URLField(_("source URL"), max_length=500, blank=True, validators=[web_url])
     source_note = models.TextField(
         _("note on sources"),
         blank=True,
@@ -119,6 +122,7 @@ class DataSeries(index.Indexed, ClusterableModel):
         InlinePanel("points", heading=_("Data points"), label=_("point")),
     ]
     search_fields = [index.SearchField("title"), index.SearchField("source_note")]
+    base_form_class = DataSeriesForm
 
     class Meta:
         ordering = ["title"]
@@ -154,7 +158,7 @@ class DataPoint(Orderable):
         _("value"), null=True, blank=True, help_text=_("Empty when no sourced figure exists.")
     )
     note = models.CharField(_("note"), max_length=255, blank=True)
-    source_url = models.URLField(_("source URL"), max_length=500, blank=True)
+    source_url = models.URLField(_("source URL"), max_length=500, blank=True, validators=[web_url])
 
     panels = [
         FieldPanel("label"),
