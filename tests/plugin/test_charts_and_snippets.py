@@ -100,10 +100,14 @@ class DataSeriesAdminTests(WagtailPageTestCase):
                 ),
             }
         )
-        response = self.client.post(reverse("wagtailsnippets_wagtail_campaign_dataseries:add"), data)
+        response = self.client.post(
+            reverse("wagtailsnippets_wagtail_campaign_dataseries:add"), data
+        )
         self.assertEqual(response.status_code, 302)
         created = DataSeries.objects.get(title="New series")
-        self.assertEqual([(p.label, p.value) for p in created.points.all()], [("2001", 9.0), ("2002", None)])
+        self.assertEqual(
+            [(p.label, p.value) for p in created.points.all()], [("2001", 9.0), ("2002", None)]
+        )
 
     def test_duplicate_labels_are_a_form_error(self) -> None:
         data = nested_form_data(
@@ -121,7 +125,9 @@ class DataSeriesAdminTests(WagtailPageTestCase):
                 ),
             }
         )
-        response = self.client.post(reverse("wagtailsnippets_wagtail_campaign_dataseries:add"), data)
+        response = self.client.post(
+            reverse("wagtailsnippets_wagtail_campaign_dataseries:add"), data
+        )
         self.assertEqual(response.status_code, 200)
         self.assertContains(response, "Another point already has this label.")
         self.assertFalse(DataSeries.objects.filter(title="Dupes").exists())

@@ -23,7 +23,9 @@ class CampaignFormErrorTests(WagtailPageTestCase):
         self.login()
 
     def add(self, **overrides: Any) -> Any:
-        url = reverse("wagtailadmin_pages:add", args=("wagtail_campaign", "campaignpage", self.home.pk))
+        url = reverse(
+            "wagtailadmin_pages:add", args=("wagtail_campaign", "campaignpage", self.home.pk)
+        )
         return self.client.post(url, campaign_form(**overrides))
 
     def test_end_before_start(self) -> None:
@@ -106,7 +108,9 @@ class TimelineFormErrorTests(WagtailPageTestCase):
                 "slug_url": "",
             }
         )
-        url = reverse("wagtailadmin_pages:add", args=("wagtail_campaign", "timelinepage", self.home.pk))
+        url = reverse(
+            "wagtailadmin_pages:add", args=("wagtail_campaign", "timelinepage", self.home.pk)
+        )
         response = self.client.post(url, data)
         self.assertEqual(response.status_code, 200)
         self.assertContains(response, "2015-02 has no day 29")
