@@ -357,6 +357,10 @@ def _render(
         "fill": "currentColor",
         "font-family": "sans-serif",
         "font-size": _FONT_SIZE,
+        # Geometry (text-anchor, rotation) is laid out left to right; without this an
+        # RTL page (Urdu) would flip "start" and "end" and push labels off their marks.
+        # Urdu labels still read right to left inside their own <text>.
+        "direction": "ltr",
     }
     rows = tuple(
         (point.label, no_data_text if value is None else value)

@@ -221,7 +221,9 @@ class CampaignStreamBlock(blocks.StreamBlock):
         label=_("Heading"), icon="title", template="wagtail_campaign/blocks/heading.html"
     )
     paragraph = blocks.RichTextBlock(
-        label=_("Paragraph"), features=["bold", "italic", "link", "ol", "ul"]
+        label=_("Paragraph"),
+        features=["bold", "italic", "link", "ol", "ul"],
+        template="wagtail_campaign/blocks/paragraph.html",
     )
     image = ImageBlock(label=_("Image"))
     statement = StatementBlock()

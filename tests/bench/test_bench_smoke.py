@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
+
+import pytest
 
 from tests.bench import bench_core
 
@@ -32,3 +36,21 @@ def test_pipeline_rejects_and_holds_some_generated_messages() -> None:
     messages = bench_core.make_messages(400)
     approved = bench_core.run_pipeline(messages)
     assert 0 < approved < len(messages)
+
+
+@pytest.mark.slow
+def test_page_bench_runs_in_its_own_process(tmp_path: Path) -> None:
+    # bench_pages sets up its own database, so it runs outside pytest-django.
+    target = tmp_path / "performance.md"
+    result = subprocess.run(
+        [sys.executable, "-m", "tests.bench.bench_pages", "--repeats", "1", "--write", str(target)],
+        cwd=Path(__file__).resolve().parents[2],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    text = target.read_text()
+    assert "| ours: campaign page, 200 timeline events, 10 SVG charts" in text
+    assert "| peer: Wagtail page of core blocks" in text

@@ -602,3 +602,9 @@ def test_csv_round_trip(points: list[Point]) -> None:
     assert parse_csv(text) == points
     for row in list(csv.reader(io.StringIO(text, newline="")))[1:]:
         assert not [cell for cell in row if cell[:1] in {"=", "+", "-", "@", "\t", "\r"}]
+
+
+def test_svg_geometry_is_pinned_left_to_right_for_rtl_pages() -> None:
+    series = Series("Urdu", (Point("۲۰۱۰", 86.0), Point("۲۰۱۱", None)))
+    root = ET.fromstring(bar_chart(series, no_data_text="کوئی ڈیٹا نہیں").svg)
+    assert root.get("direction") == "ltr"

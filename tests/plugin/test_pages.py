@@ -331,5 +331,8 @@ class UrduTests(WagtailPageTestCase):
 
     def test_page_renders_right_to_left_with_urdu_hashtag(self) -> None:
         html = self.client.get(self.page.url, HTTP_ACCEPT_LANGUAGE="ur").content.decode()
-        self.assertIn('dir="rtl"', html)
+        self.assertIn('lang="ur" dir="rtl"', html)
         self.assertIn('<bdi class="wc-hashtag">#میں_احمدیوں_کے_ساتھ_ہوں</bdi>', html)
+        # Our strings come from the Urdu catalogue ("This campaign ran from ...").
+        self.assertIn("یہ مہم", html)
+        self.assertNotIn("This campaign ran from", html)

@@ -12,7 +12,7 @@ from django.utils import formats
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import npgettext
 
 from ahmadi_campaign.campaign import Countdown
 from ahmadi_campaign.timeline import PartialDate, Precision
@@ -62,9 +62,9 @@ def countdown_parts(countdown: Countdown | None) -> list[dict[str, Any]]:
     if countdown is None:
         return []
     units = [
-        ("days", countdown.days, lambda n: ngettext("day", "days", n)),
-        ("hours", countdown.hours, lambda n: ngettext("hour", "hours", n)),
-        ("minutes", countdown.minutes, lambda n: ngettext("minute", "minutes", n)),
+        ("days", countdown.days, lambda n: npgettext("countdown", "day", "days", n)),
+        ("hours", countdown.hours, lambda n: npgettext("countdown", "hour", "hours", n)),
+        ("minutes", countdown.minutes, lambda n: npgettext("countdown", "minute", "minutes", n)),
     ]
     return [
         {"unit": unit, "value": value, "word": word(value), "one": word(1), "other": word(2)}
