@@ -103,7 +103,10 @@ def share_context(value: Any, parent_context: dict[str, Any]) -> dict[str, Any]:
             mastodon_url = specific.url + specific.reverse_subpage("share_mastodon")
         except Exception:  # noqa: BLE001 - a page type without the route offers no form
             mastodon_url = ""
-    return {"share_links": links, "mastodon_url": mastodon_url}
+    mastodon_error = ""
+    if mastodon_url and request is not None and request.GET.get("mastodon") == "invalid":
+        mastodon_error = _("Enter the address of a Mastodon server, for example mastodon.social.")
+    return {"share_links": links, "mastodon_url": mastodon_url, "mastodon_error": mastodon_error}
 
 
 def timeline_excerpt(value: Any) -> dict[str, Any]:

@@ -336,3 +336,38 @@ class UrduTests(WagtailPageTestCase):
         # Our strings come from the Urdu catalogue ("This campaign ran from ...").
         self.assertIn("یہ مہم", html)
         self.assertNotIn("This campaign ran from", html)
+
+
+class MastodonShareTests(WagtailPageTestCase):
+    @classmethod
+    def setUpTestData(cls) -> None:
+        cls.home = utils.host_home()
+        cls.page = utils.make_campaign(cls.home)
+
+    def test_valid_instance_redirects_to_its_share_page(self) -> None:
+        response = self.client.get(
+            self.page.url + "share/mastodon/", {"instance": "mastodon.social"}
+        )
+        self.assertEqual(response.status_code, 302)
+        self.assertTrue(response["Location"].startswith("https://mastodon.social/share?text="))
+        self.assertIn("Ten%20days%20of%20support", response["Location"])
+
+    def test_hostile_instances_go_back_to_the_page(self) -> None:
+        for instance in ["javascript:alert(1)", "evil.example/path", "user@host", "", "a b"]:
+            with self.subTest(instance=instance):
+                response = self.client.get(
+                    self.page.url + "share/mastodon/", {"instance": instance}
+                )
+                self.assertEqual(response.status_code, 302)
+                self.assertEqual(response["Location"], self.page.url + "?mastodon=invalid#share")
+
+    def test_error_is_shown_next_to_the_form(self) -> None:
+        page = utils.make_campaign(
+            self.home,
+            slug="with-share",
+            body=[("share_bar", {"text": "", "networks": [], "mastodon": True})],
+        )
+        html = self.client.get(page.url, {"mastodon": "invalid"}).content.decode()
+        self.assertIn('aria-invalid="true" aria-describedby="wc-mastodon-error"', html)
+        self.assertIn("Enter the address of a Mastodon server", html)
+        self.assertNotIn("wc-mastodon-error", self.client.get(page.url).content.decode())
