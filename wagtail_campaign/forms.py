@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 from django import forms
+from django.core import signing
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminModelForm
@@ -69,3 +71,129 @@ class CSVImportForm(forms.Form):
             for message in getattr(exc, "errors", None) or [str(exc)]:
                 self.add_error(None, message)
         return cleaned
+
+
+# ---------------------------------------------------------------- the visitor's form
+
+#: Seconds a person needs at least to write a message; bots post faster.
+MIN_FILL_SECONDS = 3
+#: A form older than this must be reloaded (its token has expired).
+MAX_FORM_AGE = 24 * 3600
+_TOKEN_SALT = "wagtail_campaign.message-form"  # noqa: S105 - a signing salt, not a secret
+#: CLDR region codes that are not countries.
+_NOT_COUNTRIES = {"EU", "EZ", "QO", "UN", "ZZ", "XA", "XB", "XK"}
+
+
+def country_choices(language: str) -> list[tuple[str, str]]:
+    """ISO 3166 codes with their names in ``language`` (CLDR, via babel), sorted by name."""
+    from babel import Locale, UnknownLocaleError
+
+    try:
+        locale = Locale.parse(language.replace("-", "_"))
+    except (UnknownLocaleError, ValueError):
+        locale = Locale("en")
+    names = {
+        code: name
+        for code, name in locale.territories.items()
+        if len(code) == 2 and code.isalpha() and code not in _NOT_COUNTRIES
+    }
+    return sorted(names.items(), key=lambda item: item[1])
+
+
+def form_token(wall_id: int) -> str:
+    """A signed, timestamped token: proves the form came from us and when it was loaded."""
+    return signing.TimestampSigner(salt=_TOKEN_SALT).sign(str(wall_id))
+
+
+class MessageForm(forms.Form):
+    """A visitor's message. Works without JavaScript; every error is shown beside its field."""
+
+    display_name = forms.CharField(
+        label=_("Your name (optional)"),
+        max_length=80,
+        required=False,
+        help_text=_("Shown with your message. You can leave it empty or use a nickname."),
+        widget=forms.TextInput(attrs={"autocomplete": "nickname", "dir": "auto"}),
+    )
+    country = forms.ChoiceField(label=_("Where you are writing from (optional)"), required=False)
+    kind = forms.ChoiceField(label=_("Your message is"), widget=forms.RadioSelect)
+    body = forms.CharField(
+        label=_("Message"),
+        widget=forms.Textarea(attrs={"rows": 5, "dir": "auto"}),
+        help_text=_("Up to 1000 characters. Links are allowed but may be reviewed first."),
+    )
+    # Honeypot: hidden from people (CSS and aria-hidden), filled by naive bots.
+    website = forms.CharField(label=_("Leave this field empty"), required=False)
+    token = forms.CharField(widget=forms.HiddenInput)
+
+    def __init__(self, *args: Any, wall: Any, language: str = "en", **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.wall = wall
+        self.fields["kind"].choices = wall.kind_choices()
+        if len(self.fields["kind"].choices) == 1:
+            self.fields["kind"].initial = self.fields["kind"].choices[0][0]
+        self.fields["country"].choices = [("", _("Prefer not to say")), *country_choices(language)]
+        self.fields["website"].widget.attrs.update({"tabindex": "-1", "autocomplete": "off"})
+        if not self.is_bound:
+            self.initial["token"] = form_token(wall.pk)
+
+    def clean_body(self) -> str:
+        from ahmadi_campaign.errors import TextLengthError
+        from ahmadi_campaign.text import check_length, normalize_text
+
+        from .models.wall import MAX_MESSAGE_CHARS
+
+        body = normalize_text(self.cleaned_data.get("body", ""))
+        try:
+            check_length(body, min_graphemes=2, max_graphemes=MAX_MESSAGE_CHARS)
+        except TextLengthError:
+            raise ValidationError(
+                _("Write between 2 and %(max)d characters.") % {"max": MAX_MESSAGE_CHARS}
+            ) from None
+        return body
+
+    def clean_display_name(self) -> str:
+        from ahmadi_campaign.text import normalize_text
+
+        return normalize_text(self.cleaned_data.get("display_name", ""), multiline=False)
+
+    def clean_website(self) -> str:
+        if self.cleaned_data.get("website"):
+            raise ValidationError(_("Leave this field empty."), code="honeypot")
+        return ""
+
+    def clean_token(self) -> str:
+        token = self.cleaned_data.get("token", "")
+        signer = signing.TimestampSigner(salt=_TOKEN_SALT)
+        try:
+            value = signer.unsign(token, max_age=MAX_FORM_AGE)
+        except signing.SignatureExpired:
+            self._renew_token()
+            raise ValidationError(
+                _("This form is too old. Please send it again."), code="expired"
+            ) from None
+        except signing.BadSignature:
+            self._renew_token()
+            raise ValidationError(_("Please send the form again."), code="bad_token") from None
+        if value != str(self.wall.pk):
+            self._renew_token()
+            raise ValidationError(_("Please send the form again."), code="bad_token")
+        age = self._token_age(token)
+        if age < MIN_FILL_SECONDS:
+            raise ValidationError(
+                _("That was very fast. Please check your message and send it again."),
+                code="too_fast",
+            )
+        return token
+
+    def _renew_token(self) -> None:
+        # The re-rendered form carries a fresh token, so the visitor's retry can succeed.
+        data = self.data.copy()
+        data["token"] = form_token(self.wall.pk)
+        self.data = data
+
+    @staticmethod
+    def _token_age(token: str) -> float:
+        timestamp = token.rsplit(":", 2)[-2]
+        sent = signing.b62_decode(timestamp)
+        return time.time() - sent

@@ -8,6 +8,15 @@ from .pages import (
     TimelinePageMixin,
 )
 from .snippets import ChartKind, DataPoint, DataSeries, NotablePerson
+from .wall import (
+    Message,
+    MessageFlag,
+    MessageKind,
+    MessageSource,
+    MessageStatus,
+    MessageWallPage,
+    ModerationMode,
+)
 
 __all__ = [
     "CampaignPage",
@@ -17,6 +26,13 @@ __all__ = [
     "ChartKind",
     "DataPoint",
     "DataSeries",
+    "Message",
+    "MessageFlag",
+    "MessageKind",
+    "MessageSource",
+    "MessageStatus",
+    "MessageWallPage",
+    "ModerationMode",
     "NotablePerson",
     "TimelineEvent",
     "TimelinePage",

@@ -101,3 +101,26 @@ def share_label(network: str) -> str:
     if network == "email":
         return _("Share by e-mail")
     return _("Share on %(network)s") % {"network": _NETWORK_NAMES.get(network, network)}
+
+
+@register.filter
+def message_html(body: str) -> SafeString:
+    """A stored message body, sanitised again at render time: stored HTML is never trusted."""
+    from ahmadi_campaign.sanitize import sanitize_html
+
+    return SafeString(sanitize_html(body))  # noqa: S704 - the sanitiser's output is the safe part
+
+
+@register.filter
+def country_name(code: str) -> str:
+    """A country's name in the active language (CLDR), or the code if unknown."""
+    if not code:
+        return ""
+    from babel import Locale, UnknownLocaleError
+    from django.utils.translation import get_language
+
+    try:
+        locale = Locale.parse((get_language() or "en").replace("-", "_"))
+    except (UnknownLocaleError, ValueError):
+        locale = Locale("en")
+    return str(locale.territories.get(code.upper(), code.upper()))
