@@ -65,6 +65,16 @@ def check_settings(app_configs: Any = None, **kwargs: Any) -> list[Error]:
                 id="wagtail_campaign.E004",
             )
         )
+    for key in ("MIN_FILL_SECONDS", "TRUSTED_PROXIES", "FINGERPRINT_RETENTION_DAYS"):
+        value = configured.get(key, settings.DEFAULTS[key])
+        if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+            errors.append(
+                Error(
+                    f"WAGTAIL_CAMPAIGN[{key!r}] must be a whole number of 0 or more.",
+                    hint=f"The default is {settings.DEFAULTS[key]}.",
+                    id="wagtail_campaign.E005",
+                )
+            )
     return errors
 
 

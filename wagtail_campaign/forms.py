@@ -13,6 +13,8 @@ from wagtail.admin.forms import WagtailAdminModelForm
 
 from ahmadi_campaign import charts
 
+from . import settings as plugin_settings
+
 #: Largest CSV file accepted for import (a series of a few thousand rows fits easily).
 MAX_CSV_BYTES = 512 * 1024
 
@@ -75,8 +77,6 @@ class CSVImportForm(forms.Form):
 
 # ---------------------------------------------------------------- the visitor's form
 
-#: Seconds a person needs at least to write a message; bots post faster.
-MIN_FILL_SECONDS = 3
 #: A form older than this must be reloaded (its token has expired).
 MAX_FORM_AGE = 24 * 3600
 _TOKEN_SALT = "wagtail_campaign.message-form"  # noqa: S105 - a signing salt, not a secret
@@ -179,7 +179,7 @@ class MessageForm(forms.Form):
             self._renew_token()
             raise ValidationError(_("Please send the form again."), code="bad_token")
         age = self._token_age(token)
-        if age < MIN_FILL_SECONDS:
+        if age < plugin_settings.get("MIN_FILL_SECONDS"):
             raise ValidationError(
                 _("That was very fast. Please check your message and send it again."),
                 code="too_fast",

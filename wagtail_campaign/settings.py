@@ -5,6 +5,9 @@
     WAGTAIL_CAMPAIGN = {
         "BASE_TEMPLATE": "base.html",   # the host site's base template
         "SHARE_NETWORKS": ["x", "whatsapp", "telegram", "facebook", "bluesky", "email"],
+        "MIN_FILL_SECONDS": 3,          # a visitor's form must be open this long
+        "TRUSTED_PROXIES": 0,           # reverse proxies appending to X-Forwarded-For
+        "FINGERPRINT_RETENTION_DAYS": 30,
     }
 """
 
@@ -19,6 +22,13 @@ from ahmadi_campaign.share import NETWORKS
 DEFAULTS: dict[str, Any] = {
     "BASE_TEMPLATE": "base.html",
     "SHARE_NETWORKS": [n for n in NETWORKS if n != "mastodon"],
+    # Seconds a visitor's form must have been open before it is accepted (bots are faster).
+    "MIN_FILL_SECONDS": 3,
+    # How many reverse proxies in front of the site append to X-Forwarded-For (0: none,
+    # REMOTE_ADDR is the client). Only used to compute the fingerprint; never stored.
+    "TRUSTED_PROXIES": 0,
+    # Fingerprints older than this many days are erased by `purge_fingerprints`.
+    "FINGERPRINT_RETENTION_DAYS": 30,
 }
 
 

@@ -19,9 +19,8 @@ import uuid
 from dataclasses import dataclass
 from typing import Any
 
-from django.conf import settings as django_settings
 from django.core.cache import cache
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.http import HttpRequest
 from django.utils import timezone
 
@@ -30,6 +29,7 @@ from ahmadi_campaign.moderation import Action, Candidate, Decision, Inspection
 from ahmadi_campaign.sanitize import count_links, text_to_html
 from ahmadi_campaign.similarity import jaccard
 
+from . import settings as plugin_settings
 from .models.wall import Message, MessageSource, MessageStatus, MessageWallPage, ModerationMode
 
 logger = logging.getLogger(__name__)
@@ -54,7 +54,7 @@ def _cache_call(method: str, *args: Any, **kwargs: Any) -> Any:
 
 def request_ip(request: HttpRequest) -> str:
     """The client's address (used transiently, never stored or logged)."""
-    proxies = int(getattr(django_settings, "WAGTAIL_CAMPAIGN_TRUSTED_PROXIES", 0) or 0)
+    proxies = int(plugin_settings.get("TRUSTED_PROXIES") or 0)
     return privacy.resolve_client_ip(
         request.META.get("REMOTE_ADDR", "0.0.0.0"),  # noqa: S104 - a default, not a bind
         request.META.get("HTTP_X_FORWARDED_FOR"),
@@ -153,6 +153,8 @@ class Outcome:
     message: Message | None
     decision: Decision
     refused_reason: str = ""
+    #: The (source, source id) was already stored; ``message`` is the existing row.
+    duplicate: bool = False
 
     @property
     def stored(self) -> bool:
@@ -179,49 +181,97 @@ def submit(
     fingerprint, degraded = client_fingerprint(request, now)
     rate = RateLimiter(wall).check(fingerprint, now)
     if not rate.allowed:
-        decision = Decision(Action.REJECT)
-        return Outcome(None, decision, refused_reason="rate_limited")
+        return Outcome(None, Decision(Action.REJECT), refused_reason="rate_limited")
+    extra = []
+    if degraded or rate.unavailable:
+        extra.append("cache_unavailable")
+    if rate.busy:
+        extra.append("wall_busy")
+    incoming = Incoming(
+        text=body,
+        html=text_to_html(body),
+        kind=kind,
+        display_name=display_name,
+        country=country,
+        language=language,
+        created_at=now,
+        fingerprint=fingerprint,
+    )
+    return judge_and_store(wall, incoming, extra_reasons=extra)
 
-    html = text_to_html(body)
+
+@dataclass(frozen=True)
+class Incoming:
+    """A message about to be judged: normalised plain text and its sanitised HTML.
+
+    Visitors' messages come from :func:`submit`; imported posts (Mastodon, Bluesky,
+    X archives) are built by the importers with their ``source`` and ``source_id``.
+    """
+
+    text: str
+    html: str
+    kind: str
+    created_at: dt.datetime
+    display_name: str = ""
+    country: str = ""
+    language: str = ""
+    fingerprint: str = ""
+    source: str = MessageSource.SITE
+    source_id: str = ""
+    source_url: str = ""
+
+
+def judge_and_store(
+    wall: MessageWallPage, incoming: Incoming, *, extra_reasons: list[str] | tuple[str, ...] = ()
+) -> Outcome:
+    """Run the wall's policy and store the message once; the one path every message takes.
+
+    Any ``extra_reasons`` (the cache was down, the wall is busy) hold the message for
+    review. A second message with the same (source, source id) is not stored again:
+    the outcome then carries the existing row, so racing imports end in one row.
+    """
     inspection = Inspection(
         Candidate(
-            body=body,
-            submitted_at=now,
-            fingerprint=fingerprint,
-            display_name=display_name,
-            link_count=count_links(html),
+            body=incoming.text,
+            submitted_at=incoming.created_at,
+            fingerprint=incoming.fingerprint,
+            display_name=incoming.display_name,
+            link_count=count_links(incoming.html),
         )
     )
     decision = wall.policy().inspect(inspection, DatabaseHistory(wall))
     if decision.action is Action.REJECT:
         return Outcome(None, decision, refused_reason=decision.reasons[0])
 
-    reasons = list(decision.reasons)
-    if degraded or rate.unavailable:
-        reasons.append("cache_unavailable")
-    if rate.busy:
-        reasons.append("wall_busy")
+    reasons = [*decision.reasons, *extra_reasons]
     live = (
         decision.action is Action.APPROVE
         and wall.moderation_mode == ModerationMode.POST
-        and not (degraded or rate.unavailable or rate.busy)
+        and not extra_reasons
     )
-    with transaction.atomic():
-        message = Message.objects.create(
-            wall=wall,
-            status=MessageStatus.APPROVED if live else MessageStatus.PENDING,
-            kind=kind,
-            display_name=display_name,
-            country=country,
-            language=language,
-            body=html,
-            text=body,
-            source=MessageSource.SITE,
-            source_id=uuid.uuid4().hex,
-            fingerprint=fingerprint,
-            digest=inspection.digest,
-            shingles=sorted(inspection.shingles),
-            reasons=reasons,
-            created_at=now,
-        )
+    fields = {
+        "wall": wall,
+        "status": MessageStatus.APPROVED if live else MessageStatus.PENDING,
+        "kind": incoming.kind,
+        "display_name": incoming.display_name,
+        "country": incoming.country,
+        "language": incoming.language,
+        "body": incoming.html,
+        "text": incoming.text,
+        "source_url": incoming.source_url,
+        "fingerprint": incoming.fingerprint,
+        "digest": inspection.digest,
+        "shingles": sorted(inspection.shingles),
+        "reasons": reasons,
+        "created_at": incoming.created_at,
+    }
+    source_id = incoming.source_id or uuid.uuid4().hex
+    try:
+        with transaction.atomic():
+            message = Message.objects.create(source=incoming.source, source_id=source_id, **fields)
+    except IntegrityError:
+        existing = Message.objects.filter(source=incoming.source, source_id=source_id).first()
+        if existing is None:  # not a (source, source id) clash: a real error
+            raise
+        return Outcome(existing, decision, duplicate=True)
     return Outcome(message, decision)
