@@ -213,11 +213,11 @@ def _read_header(row: list[str]) -> dict[str, int]:
 
 
 def _restore(cell: str) -> str:
-    """Undo :func:`_neutralise`: drop the quote added in front of a formula trigger."""
+    """Undo :func:`neutralise_cell`: drop the quote added in front of a formula trigger."""
     return cell[1:] if cell.startswith("'") and _FORMULA.match(cell) else cell
 
 
-def _neutralise(cell: str) -> str:
+def neutralise_cell(cell: str) -> str:
     """Prefix a quote to a cell a spreadsheet would run as a formula (OWASP CSV injection)."""
     return f"'{cell}" if _FORMULA.match(cell) else cell
 
@@ -230,7 +230,7 @@ def to_csv(series: Series) -> str:
     for point in series.points:
         value = "" if point.value is None else repr(point.value).removesuffix(".0")
         writer.writerow(
-            (_neutralise(point.label), value, _neutralise(point.note), point.source_url)
+            (neutralise_cell(point.label), value, neutralise_cell(point.note), point.source_url)
         )
     return buffer.getvalue()
 

@@ -1,4 +1,4 @@
-"""Admin registration: a "Campaigns" menu with notable people and data series."""
+"""Admin registration: a "Campaigns" menu with messages, notable people and data series."""
 
 from __future__ import annotations
 
@@ -11,8 +11,10 @@ from wagtail.admin.widgets import Button
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import EditView, SnippetViewSet, SnippetViewSetGroup
 
+from . import moderation
 from .models import DataSeries, NotablePerson
 from .views.csv_import import CSVImportView
+from .viewsets import BULK_ACTIONS, MessageViewSet, PendingMessagesSummaryItem
 
 
 def _import_url(series: DataSeries) -> str:
@@ -49,7 +51,7 @@ class DataSeriesViewSet(SnippetViewSet):
 
 
 class CampaignSnippets(SnippetViewSetGroup):
-    items = (NotablePersonViewSet, DataSeriesViewSet)
+    items = (MessageViewSet, NotablePersonViewSet, DataSeriesViewSet)
     menu_icon = "site"
     menu_label = _("Campaigns")
     menu_name = "campaigns"
@@ -63,3 +65,17 @@ def data_series_import_button(snippet: Any, user: Any, next_url: str | None = No
     if isinstance(snippet, DataSeries) and user.has_perm("wagtail_campaign.change_dataseries"):
         return [Button(_("Import CSV"), url=_import_url(snippet), icon_name="upload", priority=30)]
     return []
+
+
+@hooks.register("register_log_actions")
+def message_log_actions(actions: Any) -> None:
+    moderation.register_log_actions(actions)
+
+
+@hooks.register("construct_homepage_summary_items")
+def pending_messages_summary(request: Any, items: list[Any]) -> None:
+    items.append(PendingMessagesSummaryItem(request))
+
+
+for _action in BULK_ACTIONS:
+    hooks.register("register_bulk_action", _action)

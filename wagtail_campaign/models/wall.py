@@ -225,6 +225,10 @@ class MessageWallPage(WallRoutesMixin, CampaignTemplateMixin, Page):  # type: ig
         window = self.window()
         return window is not None and window.phase_at(instant or timezone.now()) is Phase.LIVE
 
+    def get_cached_paths(self) -> list[str]:
+        # Moderation purges these from a front-end cache: the wall and its feed.
+        return ["/", "/" + self.reverse_subpage("feed")]
+
     def policy(self) -> Policy:
         """The core moderation policy configured on this wall."""
         terms = tuple(t.strip() for t in self.banned_terms.splitlines() if t.strip())
