@@ -1,0 +1,640 @@
+"""Message-wall benchmark: posting end to end, and reading deep pages of a big wall.
+
+Run with ``make bench`` (PostgreSQL at ``BENCH_DATABASE_URL``, default
+``postgres://postgres@127.0.0.1:5432/wc_bench``; the database is created and migrated if
+missing, and the big wall's rows are kept between runs).
+
+1. Posting. The peer is django-contrib-comments: a POST to its ``post_comment`` view with
+   the security-hash form, onto the same wall page, in the same project, database and
+   cache. Ours is a POST to the wall's ``write/`` route: CSRF, the form (signed token,
+   honeypot), normalising, sanitising, the wall's moderation policy (banned terms, links,
+   duplicates and near-duplicates, flood, shouting) against the database, rate limits in
+   the cache, the fingerprint, the insert. Both go through Django's test client with CSRF
+   checks enforced, each post from its own address, rounds interleaved; every post must
+   succeed (a redirect) on both sides.
+2. Reading. One wall with ``--rows`` approved messages (1,000,000 by default): page 1 and
+   page 1,000 (20 per page) with the wall's keyset query, beside OFFSET pagination of the
+   same queryset, plus the plan of the keyset query for page 1,000.
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import datetime as dt
+import io
+import os
+import pstats
+import re
+import statistics
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+MARK_START = "<!-- bench:wall:start -->"
+MARK_END = "<!-- bench:wall:end -->"
+HEADING = "## Message wall"
+SETTINGS = "tests.bench.wall_settings"
+PAGE = 20
+DEEP_PAGE = 1000
+CSRF_SECRET = "b" * 32  # a valid (unmasked) CSRF secret; the same cookie and field on both sides
+COUNTRIES = ["PK", "GB", "CA", "US", "DE", "IN", "AE", "NG", ""]
+POST_WALL_SLUG = "bench-post-wall"
+DEEP_WALL_SLUG = "bench-deep-wall"
+TARGET_POST_RATIO = 1.0
+TARGET_DEEP_RATIO = 1.2
+
+
+# ---------------------------------------------------------------- set-up
+
+
+def _database_url() -> str:
+    from tests.bench.wall_settings import DEFAULT_DATABASE_URL
+
+    return os.environ.get("BENCH_DATABASE_URL", DEFAULT_DATABASE_URL)
+
+
+def ensure_database(url: str) -> bool:
+    """Create the benchmark's database if it does not exist; return whether it was created."""
+    import dj_database_url
+    import psycopg
+    from psycopg import sql
+
+    config = dj_database_url.parse(url)
+    name = config["NAME"]
+    with psycopg.connect(
+        dbname="postgres",
+        user=config.get("USER") or None,
+        password=config.get("PASSWORD") or None,
+        host=config.get("HOST") or None,
+        port=config.get("PORT") or None,
+        autocommit=True,
+    ) as conn:
+        if conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
+            return False
+        conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+        return True
+
+
+def setup_django() -> None:
+    """Point Django at the benchmark settings, create the database if needed, and migrate."""
+    os.environ["DJANGO_SETTINGS_MODULE"] = SETTINGS
+    ensure_database(_database_url())
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0, interactive=False)
+
+
+@dataclass
+class Walls:
+    post: Any
+    deep: Any
+
+
+def build_walls() -> Walls:
+    """A host home page with two post-moderated walls, open now, limits set high; reused."""
+    from wagtail.models import Page, Site
+
+    from tests.bench.bench_core import BANNED
+    from tests.testapp.models import HostHomePage
+    from wagtail_campaign.models import MessageWallPage
+
+    home = HostHomePage.objects.filter(slug="bench-home").first()
+    if home is None:
+        home = HostHomePage(title="Bench home", slug="bench-home")
+        Page.get_first_root_node().add_child(instance=home)
+    site = Site.objects.filter(is_default_site=True).first()
+    if site is None:
+        site = Site(is_default_site=True, hostname="localhost", port=80)
+    site.root_page = home
+    site.save()
+
+    walls = []
+    for slug, title in ((POST_WALL_SLUG, "Posting wall"), (DEEP_WALL_SLUG, "A big wall")):
+        wall = MessageWallPage.objects.filter(slug=slug).first()
+        fields = {
+            "opens_on": dt.date(2000, 1, 1),
+            "closes_on": dt.date(2099, 12, 31),
+            "time_zone": "UTC",
+            "moderation_mode": "post",
+            "kinds": "support,thanks,testimony,other",
+            "banned_terms": "\n".join(BANNED),
+            "max_links": 1,
+            "max_messages_per_client": 10_000,
+            "max_messages_per_minute": 1_000_000,
+        }
+        if wall is None:
+            wall = MessageWallPage(title=title, slug=slug, **fields)
+            home.add_child(instance=wall)
+        else:
+            for name, value in fields.items():
+                setattr(wall, name, value)
+            wall.save()
+        walls.append(wall)
+    return Walls(post=walls[0], deep=walls[1])
+
+
+# ---------------------------------------------------------------- 1. posting
+
+
+@dataclass
+class Poster:
+    """One side of the posting benchmark: a URL and the POST bodies it is sent."""
+
+    name: str
+    url: str
+    make: Callable[[int, str], dict[str, str]]
+    location: str
+    rates: list[float] = field(default_factory=list)
+
+
+_address = 0
+
+
+def _next_address() -> str:
+    """A new client address for every post, so no per-client limit refuses anything."""
+    global _address
+    _address += 1
+    return f"10.{(_address >> 16) & 255}.{(_address >> 8) & 255}.{_address & 255}"
+
+
+def posters(wall: Any) -> tuple[Poster, Poster]:
+    from django_comments.forms import CommentForm
+
+    from wagtail_campaign.forms import form_token
+
+    def ours(n: int, text: str) -> dict[str, str]:
+        return {
+            "csrfmiddlewaretoken": CSRF_SECRET,
+            "display_name": f"Supporter {n}",
+            "country": COUNTRIES[n % len(COUNTRIES)],
+            "kind": "support" if n % 3 else "thanks",
+            "body": text,
+            "website": "",
+            "token": form_token(wall.pk),
+        }
+
+    def theirs(n: int, text: str) -> dict[str, str]:
+        return {
+            "csrfmiddlewaretoken": CSRF_SECRET,
+            **CommentForm(wall).generate_security_data(),
+            "name": f"Supporter {n}",
+            "email": f"supporter{n}@example.org",
+            "url": "",
+            "comment": text,
+            "honeypot": "",
+        }
+
+    return (
+        Poster("ours", wall.url + wall.reverse_subpage("write"), ours, "?posted="),
+        Poster("theirs", "/comments/post/", theirs, "/comments/posted/"),
+    )
+
+
+def client() -> Any:
+    from django.test import Client
+
+    browser = Client(enforce_csrf_checks=True)
+    browser.cookies["csrftoken"] = CSRF_SECRET
+    return browser
+
+
+def post_round(poster: Poster, texts: Sequence[str], offset: int) -> float:
+    """Post every text once; return messages per second. Fails if any post did not succeed."""
+    bodies = [poster.make(offset + n, text) for n, text in enumerate(texts)]
+    addresses = [_next_address() for _ in texts]
+    browser = client()
+    began = time.perf_counter()
+    for body, address in zip(bodies, addresses, strict=True):
+        response = browser.post(poster.url, body, REMOTE_ADDR=address)
+        if response.status_code != 302 or poster.location not in response["Location"]:
+            raise AssertionError(
+                f"{poster.name}: a post did not succeed ({response.status_code}): "
+                + response.content.decode(errors="replace")[:2000]
+            )
+    return len(texts) / (time.perf_counter() - began)
+
+
+def queries_per_post(poster: Poster, text: str, offset: int) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    browser = client()
+    with CaptureQueriesContext(connection) as captured:
+        response = browser.post(poster.url, poster.make(offset, text), REMOTE_ADDR=_next_address())
+    assert response.status_code == 302, response.status_code
+    return len(captured.captured_queries)
+
+
+@dataclass
+class PostingResult:
+    ours: float
+    theirs: float
+    per_round: int
+    rounds: int
+    live: int
+    held: int
+    comments: int
+    ours_queries: int
+    theirs_queries: int
+    mean_chars: float
+
+    @property
+    def ratio(self) -> float:
+        return self.ours / self.theirs
+
+
+def reset_posts(wall: Any) -> None:
+    from django_comments.models import Comment
+
+    from wagtail_campaign.models import Message
+
+    Message.objects.filter(wall=wall).delete()
+    Comment.objects.all().delete()
+
+
+def bench_posting(wall: Any, per_round: int, rounds: int) -> PostingResult:
+    from django.core.cache import cache
+    from django_comments.models import Comment
+
+    from tests.bench.bench_core import make_messages
+    from wagtail_campaign.models import Message
+
+    reset_posts(wall)
+    cache.clear()
+    ours, theirs = posters(wall)
+    texts = [text for text, _ in make_messages(per_round * (rounds + 1) + 2, seed=1215)]
+    warm = texts[: max(1, per_round // 4)]
+    post_round(ours, warm, 0)  # warm: templates, babel's country names, confusables
+    post_round(theirs, warm, 0)
+    offset = len(warm)
+    for n in range(rounds):
+        chunk = texts[offset : offset + per_round]
+        # Interleaved, and the side that goes first alternates between rounds.
+        for poster in (ours, theirs) if n % 2 == 0 else (theirs, ours):
+            poster.rates.append(post_round(poster, chunk, offset))
+        offset += per_round
+    ours_queries = queries_per_post(ours, texts[offset], offset)
+    theirs_queries = queries_per_post(theirs, texts[offset], offset)
+    stored = Message.objects.filter(wall=wall)
+    expected = len(warm) + rounds * per_round + 1
+    live = stored.filter(status="approved").count()
+    held = stored.filter(status="pending").count()
+    comments = Comment.objects.count()
+    assert live + held == expected == comments, (live, held, comments, expected)
+    return PostingResult(
+        ours=statistics.median(ours.rates),
+        theirs=statistics.median(theirs.rates),
+        per_round=per_round,
+        rounds=rounds,
+        live=live,
+        held=held,
+        comments=comments,
+        ours_queries=ours_queries,
+        theirs_queries=theirs_queries,
+        mean_chars=statistics.mean(len(t) for t in texts),
+    )
+
+
+def profile_posting(wall: Any, posts: int, top: int = 25) -> str:
+    """cProfile of our side only, ``posts`` posts; the top functions by cumulative time."""
+    from tests.bench.bench_core import make_messages
+
+    ours, _ = posters(wall)
+    texts = [text for text, _ in make_messages(posts, seed=4242)]
+    profiler = cProfile.Profile()
+    profiler.enable()
+    post_round(ours, texts, 1_000_000)
+    profiler.disable()
+    out = io.StringIO()
+    stats = pstats.Stats(profiler, stream=out)
+    stats.sort_stats("cumulative").print_stats(top)
+    stats.sort_stats("tottime").print_stats(top)
+    return out.getvalue()
+
+
+# ---------------------------------------------------------------- 2. deep pages
+
+
+def _samples(count: int = 64) -> list[tuple[str, str, str, str]]:
+    """(plain text, sanitised HTML, language, shingles JSON) of generated messages."""
+    import json
+
+    from ahmadi_campaign.moderation import Candidate, Inspection
+    from ahmadi_campaign.sanitize import text_to_html
+    from ahmadi_campaign.text import normalize_text
+    from tests.bench.bench_core import make_messages
+
+    now = dt.datetime(2015, 12, 1, tzinfo=dt.UTC)
+    rows = []
+    for raw, _ in make_messages(count, seed=1974):
+        text = normalize_text(raw)
+        shingles = Inspection(Candidate(body=text, submitted_at=now)).shingles
+        language = "ur" if re.search("[\u0600-\u06ff]", text) else "en"
+        rows.append((text, text_to_html(text), language, json.dumps(sorted(shingles))))
+    return rows
+
+
+INSERT_ROWS = """
+INSERT INTO wagtail_campaign_message (
+    wall_id, status, kind, display_name, country, language, body, text, source, source_id,
+    source_url, fingerprint, digest, shingles, reasons, flag_count, featured, created_at
+)
+SELECT
+    %(wall)s, 'approved',
+    (ARRAY['support', 'thanks', 'testimony', 'other'])[1 + g %% 4],
+    CASE WHEN g %% 3 = 0 THEN '' ELSE 'Supporter ' || (g %% 5000) END,
+    (%(countries)s::text[])[1 + g %% %(n_countries)s],
+    (%(languages)s::text[])[1 + g %% %(n_samples)s],
+    (%(bodies)s::text[])[1 + g %% %(n_samples)s],
+    (%(texts)s::text[])[1 + g %% %(n_samples)s],
+    'site', 'bench-' || %(wall)s || '-' || g, '',
+    md5('client' || (g %% 50000)),
+    md5('text' || g),
+    (%(shingles)s::jsonb[])[1 + g %% %(n_samples)s],
+    CASE WHEN g %% 7 = 0 THEN '["links"]'::jsonb ELSE '[]'::jsonb END,
+    0, g %% 997 = 0,
+    %(start)s::timestamptz + (g / 2) * interval '1 second'
+FROM generate_series(1, %(rows)s) AS g
+"""
+
+
+def ensure_rows(wall: Any, rows: int) -> tuple[bool, float]:
+    """Give ``wall`` exactly ``rows`` approved messages; return (built now, seconds taken)."""
+    from django.db import connection, transaction
+
+    from wagtail_campaign.models import Message
+
+    stored = Message.objects.filter(wall=wall)
+    if stored.count() == rows and stored.filter(status="approved").count() == rows:
+        return False, 0.0
+    began = time.perf_counter()
+    samples = _samples()
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("DELETE FROM wagtail_campaign_message WHERE wall_id = %s", [wall.pk])
+        cursor.execute(
+            INSERT_ROWS,
+            {
+                "wall": wall.pk,
+                "rows": rows,
+                "countries": COUNTRIES,
+                "n_countries": len(COUNTRIES),
+                "n_samples": len(samples),
+                "texts": [s[0] for s in samples],
+                "bodies": [s[1] for s in samples],
+                "languages": [s[2] for s in samples],
+                "shingles": [s[3] for s in samples],
+                "start": dt.datetime(2015, 12, 1, tzinfo=dt.UTC),
+            },
+        )
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE wagtail_campaign_message")
+    return True, time.perf_counter() - began
+
+
+@dataclass
+class DeepResult:
+    rows: int
+    built: bool
+    build_seconds: float
+    repeats: int
+    keyset_first: float
+    keyset_deep: float
+    offset_first: float
+    offset_deep: float
+    plan: list[str]
+    table_size: str
+
+    @property
+    def keyset_ratio(self) -> float:
+        return self.keyset_deep / self.keyset_first
+
+    @property
+    def offset_ratio(self) -> float:
+        return self.offset_deep / self.offset_first
+
+
+def deep_page(rows: int) -> int:
+    """The page to compare with page 1: page 1,000, or the last full page of a smaller wall."""
+    return max(2, min(DEEP_PAGE, rows // PAGE))
+
+
+def bench_deep(wall: Any, rows: int, repeats: int) -> DeepResult:
+    from django.db import connection
+
+    from ahmadi_campaign.feed import Cursor
+
+    built, seconds = ensure_rows(wall, rows)
+    page = deep_page(rows)
+    visible = wall.visible_messages()
+    # The cursor a reader holds after following "older" links to page ``page``: the last
+    # message of the page before it (fetched once, not timed).
+    created_at, last_id = visible.values_list("created_at", "id")[(page - 1) * PAGE - 1]
+    cursor = Cursor(created_at, last_id)
+
+    def keyset(before: Cursor | None) -> Callable[[], int]:
+        def run() -> int:
+            found, _more = wall.page_of_messages(before, PAGE)
+            return len(found)
+
+        return run
+
+    def offset(number: int) -> Callable[[], int]:
+        def run() -> int:
+            # The same queryset, and one row more, as the keyset query does to know "more".
+            return len(list(visible[(number - 1) * PAGE : number * PAGE + 1]))
+
+        return run
+
+    variants = {
+        "keyset_first": keyset(None),
+        "keyset_deep": keyset(cursor),
+        "offset_first": offset(1),
+        "offset_deep": offset(page),
+    }
+    for run in variants.values():  # warm: plans, buffers, the OS cache
+        for _ in range(3):
+            run()
+    times: dict[str, list[float]] = {name: [] for name in variants}
+    names = list(variants)
+    for n in range(repeats):
+        for name in names[n % 4 :] + names[: n % 4]:  # rotate the order every repeat
+            began = time.perf_counter()
+            got = variants[name]()
+            times[name].append((time.perf_counter() - began) * 1000)
+            assert got in (PAGE, PAGE + 1), (name, got)
+
+    # EXPLAIN exactly the SQL the wall ran for page ``page`` (whatever page_of_messages does).
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as captured:
+        wall.page_of_messages(cursor, PAGE)
+    sql = captured.captured_queries[-1]["sql"]
+    with connection.cursor() as db:
+        db.execute("EXPLAIN (ANALYZE, BUFFERS) " + sql)
+        plan = [line for (line,) in db.fetchall()]
+        db.execute("SELECT pg_size_pretty(pg_total_relation_size('wagtail_campaign_message'))")
+        (size,) = db.fetchone()
+    return DeepResult(
+        rows=rows,
+        built=built,
+        build_seconds=seconds,
+        repeats=repeats,
+        plan=plan,
+        table_size=size,
+        **{name: statistics.median(values) for name, values in times.items()},
+    )
+
+
+# ---------------------------------------------------------------- report
+
+
+def machine() -> str:
+    from django.db import connection
+
+    from tests.bench.bench_core import machine as core_machine
+
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW server_version")
+        (version,) = cursor.fetchone()
+    return f"{core_machine()}, PostgreSQL {version.split()[0]}"
+
+
+def _plan_summary(plan: list[str]) -> str:
+    scan = next((line.strip() for line in plan if "Index" in line and "Scan" in line), "")
+    execution = next((line.strip() for line in plan if line.startswith("Execution Time")), "")
+    buffers = next((line.strip() for line in plan if "Buffers:" in line), "")
+    return "; ".join(part.lstrip("-> ") for part in (scan, buffers, execution) if part)
+
+
+def render(posting: PostingResult, deep: DeepResult, cache_name: str) -> str:
+    page = deep_page(deep.rows)
+    post_met = posting.ratio >= TARGET_POST_RATIO
+    deep_met = deep.keyset_ratio <= TARGET_DEEP_RATIO
+    build = (
+        f"built in this run in {deep.build_seconds:.0f} s"
+        if deep.built
+        else "reused from an earlier run"
+    )
+    lines = [
+        MARK_START,
+        f"Measured {dt.date.today().isoformat()} on {machine()}; cache: {cache_name} "
+        "(the same for both sides).",
+        "",
+        "### Posting a message, end to end",
+        "",
+        f"{posting.rounds} interleaved rounds of {posting.per_round} posts per side (median "
+        f"messages/s), generated messages of 50-800 characters (mean {posting.mean_chars:.0f}), "
+        "mixed English and Urdu, ~25 % with a link; each post from its own address, through "
+        "Django's test client with CSRF checks on; every post succeeded on both sides.",
+        "",
+        "| pipeline | messages/s | queries per post | ratio to peer |",
+        "|---|---:|---:|---:|",
+        f"| ours: `write/` route - CSRF, form and signed token, normalise, sanitise, policy "
+        f"(7 rules, history in the database), rate limits in the cache, fingerprint, insert "
+        f"| {posting.ours:,.0f} | {posting.ours_queries} | {posting.ratio:.2f}x |",
+        f"| peer: django-contrib-comments `post_comment` - CSRF, security-hash form, insert "
+        f"| {posting.theirs:,.0f} | {posting.theirs_queries} | 1.00x |",
+        "",
+        f"Target: ours at least {TARGET_POST_RATIO:.1f}x the peer: "
+        f"{'met' if post_met else 'NOT met'}. Of our {posting.live + posting.held} stored "
+        f"messages {posting.live} went live and {posting.held} were held for review "
+        "(shouting, near-duplicates); the peer stored "
+        f"{posting.comments} comments.",
+        "",
+        f"### Reading page 1 and page {page:,} of a wall of {deep.rows:,} messages",
+        "",
+        f"{deep.rows:,} approved messages on one wall (table with indexes: {deep.table_size}, "
+        f"{build}); {PAGE} messages per page; median of {deep.repeats} interleaved runs of the "
+        "ORM query with its model instances, after warming up.",
+        "",
+        f"| pagination | page 1 (ms) | page {page:,} (ms) | page {page:,} / page 1 |",
+        "|---|---:|---:|---:|",
+        f"| ours: keyset, `page_of_messages(cursor, {PAGE})` | {deep.keyset_first:.2f} | "
+        f"{deep.keyset_deep:.2f} | {deep.keyset_ratio:.2f}x |",
+        f"| peer: OFFSET on the same queryset | {deep.offset_first:.2f} | "
+        f"{deep.offset_deep:.2f} | {deep.offset_ratio:.2f}x |",
+        "",
+        f"Target: keyset page {page:,} within {TARGET_DEEP_RATIO:.1f}x of page 1: "
+        f"{'met' if deep_met else 'NOT met'}.",
+        "",
+        f"Plan of the keyset query for page {page:,}: {_plan_summary(deep.plan)}.",
+        "",
+        "```text",
+        *deep.plan,
+        "```",
+        MARK_END,
+    ]
+    return "\n".join(lines)
+
+
+INTRO = """\
+Two questions about the wall (`tests/bench/bench_wall.py`, PostgreSQL). Can a visitor's
+message, through everything that protects the wall, be stored as fast as a comment through
+django-contrib-comments, which does none of that? And does reading an old page of a wall of a
+million messages cost the same as reading the newest? Each figure is a ratio to a peer measured
+in the same run.
+"""
+
+
+def write(path: Path, section: str) -> None:
+    text = path.read_text() if path.exists() else "# Performance\n\n"
+    pattern = re.compile(re.escape(MARK_START) + r".*?" + re.escape(MARK_END), re.S)
+    if pattern.search(text):
+        text = pattern.sub(lambda _: section, text)
+    else:
+        text = text.rstrip() + f"\n\n{HEADING}\n\n{INTRO}\n{section}\n"
+    path.write_text(text)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--posts", type=int, default=200, help="posts per round and side")
+    parser.add_argument("--rounds", type=int, default=7, help="interleaved rounds per side")
+    parser.add_argument("--rows", type=int, default=1_000_000, help="messages on the big wall")
+    parser.add_argument("--repeats", type=int, default=51, help="runs of each page query")
+    parser.add_argument("--profile", type=int, default=0, help="cProfile this many of our posts")
+    parser.add_argument("--write", type=Path, help="update this Markdown file in place")
+    args = parser.parse_args(argv)
+
+    setup_django()
+    from django.conf import settings
+
+    walls = build_walls()
+    posting = bench_posting(walls.post, args.posts, args.rounds)
+    deep = bench_deep(walls.deep, args.rows, args.repeats)
+    backend = settings.CACHES["default"]["BACKEND"].rsplit(".", 1)[-1]
+    section = render(posting, deep, backend)
+    print(section)
+    if args.profile:
+        print(profile_posting(walls.post, args.profile))
+    if args.write:
+        write(args.write, section)
+    return 0
+
+
+def run_in_subprocess(args: Sequence[str], env: dict[str, str] | None = None) -> str:
+    """Run the benchmark in its own process (its own settings); return its output."""
+    result = subprocess.run(
+        [sys.executable, "-m", "tests.bench.bench_wall", *args],
+        cwd=Path(__file__).resolve().parents[2],
+        capture_output=True,
+        text=True,
+        env={**os.environ, **(env or {})},
+        timeout=600,
+        check=False,
+    )
+    if result.returncode:
+        raise RuntimeError(result.stderr[-4000:])
+    return result.stdout
+
+
+if __name__ == "__main__":
+    sys.exit(main())
