@@ -40,3 +40,39 @@ class PolicyConfigError(CampaignError):
 
 class InvalidCursor(CampaignError):
     """A feed cursor is malformed, was tampered with, or was signed with another key."""
+
+
+class SocialImportError(CampaignError):
+    """Importing posts from a social network or an archive failed."""
+
+
+class InvalidSocialData(SocialImportError):
+    """A page or file is not JSON, or not the shape the network documents."""
+
+
+class InvalidArchive(InvalidSocialData):
+    """An X archive is not a readable zip, lacks tweets, or exceeds the size limits."""
+
+
+class FetchError(SocialImportError):
+    """An HTTP request failed for good: bad URL, error status, timeouts or retries exhausted.
+
+    ``status`` is the last HTTP status received (``None`` when no response came back),
+    ``attempts`` the number of requests made and ``error`` the machine-readable error name a
+    JSON error body gave, if any (Bluesky's ``"ExpiredToken"``, say).
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        url: str = "",
+        status: int | None = None,
+        attempts: int = 0,
+        error: str = "",
+    ) -> None:
+        super().__init__(message)
+        self.url = url
+        self.status = status
+        self.attempts = attempts
+        self.error = error
