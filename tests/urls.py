@@ -6,5 +6,6 @@ from wagtail.contrib.sitemaps.views import sitemap
 urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("sitemap.xml", sitemap),
+    path("campaign/", include("wagtail_campaign.urls")),
     path("", include(wagtail_urls)),
 ]

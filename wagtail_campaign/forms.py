@@ -121,6 +121,7 @@ class MessageForm(forms.Form):
         label=_("Message"),
         widget=forms.Textarea(attrs={"rows": 5, "dir": "auto"}),
         help_text=_("Up to 1000 characters. Links are allowed but may be reviewed first."),
+        error_messages={"required": _("Write your message.")},
     )
     # Honeypot: hidden from people (CSS and aria-hidden), filled by naive bots.
     website = forms.CharField(label=_("Leave this field empty"), required=False)
@@ -143,13 +144,16 @@ class MessageForm(forms.Form):
 
         from .models.wall import MAX_MESSAGE_CHARS
 
-        body = normalize_text(self.cleaned_data.get("body", ""))
+        raw = self.cleaned_data.get("body", "")
+        too_long = _("Write between 2 and %(max)d characters.") % {"max": MAX_MESSAGE_CHARS}
+        # Far too long to fit once normalised: refuse before spending time on it.
+        if len(raw) > MAX_MESSAGE_CHARS * 20:
+            raise ValidationError(too_long, code="too_long")
+        body = normalize_text(raw)
         try:
             check_length(body, min_graphemes=2, max_graphemes=MAX_MESSAGE_CHARS)
         except TextLengthError:
-            raise ValidationError(
-                _("Write between 2 and %(max)d characters.") % {"max": MAX_MESSAGE_CHARS}
-            ) from None
+            raise ValidationError(too_long, code="length") from None
         return body
 
     def clean_display_name(self) -> str:
@@ -159,7 +163,18 @@ class MessageForm(forms.Form):
 
     def clean_website(self) -> str:
         if self.cleaned_data.get("website"):
-            raise ValidationError(_("Leave this field empty."), code="honeypot")
+            # The field is hidden, so its error goes above the form; emptying it lets a
+            # person whose browser filled it in send again.
+            data = self.data.copy()
+            data[self.add_prefix("website")] = ""
+            self.data = data
+            self.add_error(
+                None,
+                ValidationError(
+                    _("The form could not be sent. Please check your message and send it again."),
+                    code="honeypot",
+                ),
+            )
         return ""
 
     def clean_token(self) -> str:

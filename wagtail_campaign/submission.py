@@ -100,12 +100,12 @@ class RateLimiter:
     def _hit(self, key: str, timeout: int) -> int:
         _cache_call("add", key, 0, timeout)
         try:
-            return int(_cache_call("incr", key))
-        except CacheUnavailable:
-            raise
-        except ValueError:  # expired between add and incr
+            return int(cache.incr(key))
+        except ValueError:  # expired between add and incr: this hit starts a new window
             _cache_call("add", key, 1, timeout)
             return 1
+        except Exception as exc:  # noqa: BLE001 - any other backend error: cache unavailable
+            raise CacheUnavailable(str(exc)) from exc
 
     def check(self, fingerprint: str, now: dt.datetime) -> RateDecision:
         stamp = int(now.timestamp())
@@ -239,6 +239,14 @@ def judge_and_store(
             link_count=count_links(incoming.html),
         )
     )
+    if incoming.source_id:
+        # Already imported: answer before the policy, whose duplicate rule would
+        # otherwise refuse the repeat instead of reporting it as the same row.
+        existing = Message.objects.filter(
+            source=incoming.source, source_id=incoming.source_id
+        ).first()
+        if existing is not None:
+            return Outcome(existing, Decision(Action.APPROVE), duplicate=True)
     decision = wall.policy().inspect(inspection, DatabaseHistory(wall))
     if decision.action is Action.REJECT:
         return Outcome(None, decision, refused_reason=decision.reasons[0])

@@ -1,14 +1,15 @@
-// Live updates for a message wall: polls messages-json/ and adds new messages.
+// Live updates for a message wall: polls the messages.json feed and adds new messages.
 // The wall works fully without this script. No framework, no third party.
 (function () {
   "use strict";
   var wall = document.querySelector("[data-wc-wall]");
   var list = wall && wall.querySelector("[data-wc-messages]");
-  if (!list || !window.fetch || !list.getAttribute("data-wc-after")) return;
+  // Only the newest page polls (an older page has no data-wc-poll).
+  if (!list || !window.fetch || !list.hasAttribute("data-wc-poll")) return;
   var live = wall.querySelector("[data-wc-live]");
   var feed = wall.getAttribute("data-wc-feed");
-  var page = wall.getAttribute("data-wc-page");
-  var after = list.getAttribute("data-wc-after");
+  var reportUrl = wall.getAttribute("data-wc-report-url");
+  var after = list.getAttribute("data-wc-after") || "";
   var etag = null, delay = 15000, timer = null;
   var ALLOWED = { P: 1, BR: 1, A: 1, EM: 1, STRONG: 1 };
 
@@ -23,21 +24,28 @@
     });
     return node;
   }
+  function parse(html) {
+    // A <template> is inert: nothing in it loads or runs while it is cleaned.
+    var tpl = document.createElement("template");
+    tpl.innerHTML = html;
+    return clean(tpl.content);
+  }
   function text(tag, cls, value) {
     var el = document.createElement(tag);
     if (cls) el.className = cls;
     el.textContent = value;
     return el;
   }
+  function name(m) { return m.display_name || list.getAttribute("data-wc-anonymous"); }
   function render(m) {
     var li = document.createElement("li");
-    li.className = "wc-message wc-message--" + m.kind;
+    li.className = "wc-message wc-message--" + m.kind + (m.featured ? " wc-message--featured" : "");
     li.id = "message-" + m.id;
     var article = document.createElement("article");
     if (m.language) article.lang = m.language;
     var meta = document.createElement("header");
     meta.className = "wc-message__meta";
-    meta.appendChild(text("bdi", "wc-message__name", m.display_name || list.getAttribute("data-wc-anonymous")));
+    meta.appendChild(text("bdi", "wc-message__name", name(m)));
     if (m.country_name) meta.appendChild(text("span", "wc-message__country", " · " + m.country_name));
     meta.appendChild(text("span", "wc-message__kind", " · " + m.kind_label + " · "));
     var time = text("time", "", new Date(m.created_at).toLocaleString(document.documentElement.lang || undefined));
@@ -46,13 +54,11 @@
     var body = document.createElement("div");
     body.className = "wc-message__body";
     body.dir = "auto";
-    var tpl = document.createElement("template");
-    tpl.innerHTML = m.body;
-    body.appendChild(clean(tpl.content));
+    body.appendChild(parse(m.body));
     var actions = document.createElement("footer");
     actions.className = "wc-message__actions";
     var report = text("a", "", list.getAttribute("data-wc-report"));
-    report.href = page + "report/" + encodeURIComponent(m.id) + "/";
+    report.href = reportUrl + encodeURIComponent(m.id) + "/";
     report.rel = "nofollow";
     actions.appendChild(report);
     article.appendChild(meta);
@@ -61,15 +67,17 @@
     li.appendChild(article);
     return li;
   }
+  function slower(factor, most) { delay = Math.min(delay * factor, most); }
   function schedule() {
     clearTimeout(timer);
     if (!document.hidden) timer = setTimeout(poll, delay);
   }
   function poll() {
     var headers = etag ? { "If-None-Match": etag } : {};
-    fetch(feed + "?after=" + encodeURIComponent(after), { headers: headers, credentials: "same-origin" })
+    var url = feed + (after ? "?after=" + encodeURIComponent(after) : "");
+    fetch(url, { headers: headers, credentials: "same-origin" })
       .then(function (response) {
-        if (response.status === 304) { delay = Math.min(delay * 1.5, 120000); return null; }
+        if (response.status === 304) { slower(1.5, 120000); return null; }
         if (!response.ok) throw new Error(response.status);
         etag = response.headers.get("ETag");
         return response.json();
@@ -78,17 +86,17 @@
         if (!data) return;
         if (data.after) after = data.after;
         var fresh = (data.messages || []).filter(function (m) { return !document.getElementById("message-" + m.id); });
-        if (!fresh.length) { delay = Math.min(delay * 1.5, 120000); return; }
-        delay = 15000;
+        if (!fresh.length) { slower(1.5, 120000); return; }
+        delay = data.more_after ? 1000 : 15000;
         var empty = list.querySelector(".wc-message--empty");
         if (empty) empty.remove();
         fresh.slice().reverse().forEach(function (m) { list.insertBefore(render(m), list.firstChild); });
-        if (live) live.textContent = fresh.length === 1 ? fresh[0].display_name + ": " + tplText(fresh[0].body) : String(fresh.length) + " +";
+        // Screen readers hear one short summary, not every message.
+        if (live) live.textContent = fresh.length === 1 ? name(fresh[0]) + ": " + parse(fresh[0].body).textContent.slice(0, 140) : "+" + fresh.length;
       })
-      .catch(function () { delay = Math.min(delay * 2, 300000); })
+      .catch(function () { slower(2, 300000); })
       .then(schedule);
   }
-  function tplText(html) { var t = document.createElement("template"); t.innerHTML = html; return t.content.textContent.slice(0, 140); }
   document.addEventListener("visibilitychange", function () {
     if (document.hidden) clearTimeout(timer); else { delay = 15000; poll(); }
   });
