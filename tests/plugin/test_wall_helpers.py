@@ -120,7 +120,11 @@ def executable_markup(tree: ET.Element) -> list[str]:
     for element in tree.iter():
         if not isinstance(element.tag, str):
             continue
-        if element.tag in {"script", "iframe", "object", "embed", "svg", "math", "style"}:
+        # The page's own scripts are static files of ours; nothing else may be a script.
+        ours = (element.get("src") or "").startswith("/static/wagtail_campaign/")
+        if element.tag == "script" and not ours:
+            found.append("<script>")
+        if element.tag in {"iframe", "object", "embed", "svg", "math", "style", "base"}:
             found.append(f"<{element.tag}>")
         for name, value in element.attrib.items():
             if name.lower().startswith("on"):
