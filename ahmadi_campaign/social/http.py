@@ -55,7 +55,7 @@ def service_url(value: str, what: str) -> str:
 
     A bare host implies https; a path, query, user name or non-http(s) scheme is refused.
     """
-    text = value.strip().rstrip("/") if isinstance(value, str) else ""
+    text = value.strip() if isinstance(value, str) else ""
     if "://" not in text:
         text = f"https://{text}"
     problem = SocialImportError(f"{value!r} is not the address of a {what}.")
@@ -68,7 +68,7 @@ def service_url(value: str, what: str) -> str:
     if (
         parts.scheme.lower() not in ("http", "https")
         or not host
-        or parts.path
+        or parts.path not in ("", "/")
         or parts.query
         or parts.fragment
         or "@" in parts.netloc
@@ -270,6 +270,8 @@ class HttpFetcher:
             if time.monotonic() > deadline:
                 raise _Retry(f"the body took longer than {3 * self.timeout:.0f} s")
             chunks.append(chunk)
+        if declared.isdigit() and size < int(declared):  # read(n) does not raise on a cut
+            raise _Retry(f"the connection closed after {size} of {declared} bytes")
         return b"".join(chunks)
 
     def _http_error(

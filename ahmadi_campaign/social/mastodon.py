@@ -11,6 +11,7 @@ as the status it boosts (same ``uri``, so a wall keeps it once) and flagged
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, replace
 from typing import Any
@@ -141,7 +142,8 @@ class MastodonClient:
     ) -> None:
         self.hashtag = hashtag if isinstance(hashtag, Hashtag) else Hashtag(hashtag)
         self.base_url = service_url(instance, "Mastodon server")
-        self.endpoint = f"{self.base_url}/api/v1/timelines/tag/{quote(self.hashtag.text, safe='')}"
+        name = unicodedata.normalize("NFKC", self.hashtag.text)  # as servers store tag names
+        self.endpoint = f"{self.base_url}/api/v1/timelines/tag/{quote(name, safe='')}"
         self.fetcher = fetcher or HttpFetcher()
         self.page_size = max(1, min(page_size, MAX_PAGE_SIZE))
         self.local = local
