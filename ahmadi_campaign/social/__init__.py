@@ -17,8 +17,9 @@ from .bluesky import (
 )
 from .headers import parse_link_header, parse_retry_after
 from .http import HttpFetcher, JsonResponse
+from .markup import html_to_text
 from .mastodon import MastodonClient, MastodonPage, parse_statuses
-from .posts import MediaLink, ParseReport, SkippedItem, SocialPost, Source, html_to_text
+from .posts import MediaLink, ParseReport, SkippedItem, SocialPost, Source
 from .xarchive import parse_tweets_js, read_x_archive, strip_js_assignment
 
 __all__ = [

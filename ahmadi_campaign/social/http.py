@@ -27,6 +27,7 @@ from .headers import parse_link_header, parse_retry_after, rate_limit_wait
 
 __all__ = ["DEFAULT_USER_AGENT", "HttpFetcher", "JsonResponse", "service_url"]
 
+#: Sent with every request, so server admins can see who asks and where to complain.
 DEFAULT_USER_AGENT = f"ahmadi-campaign/{__version__} (+https://github.com/ahmadi-campaign)"
 
 #: Statuses worth asking again: rate limited, or a server or gateway in trouble.

@@ -19,6 +19,7 @@ from urllib.parse import parse_qs, quote, urlsplit
 
 from ..campaign import Hashtag
 from .http import HttpFetcher, service_url
+from .markup import read_html
 from .posts import (
     ItemError,
     ParseReport,
@@ -34,7 +35,6 @@ from .posts import (
     media_links,
     one_line,
     parse_items,
-    read_html,
     text_hashtags,
     unique_hashtags,
     web_url,

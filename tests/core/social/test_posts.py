@@ -17,7 +17,8 @@ from ahmadi_campaign.social import (
     Source,
     html_to_text,
 )
-from ahmadi_campaign.social.posts import language_code, read_html, web_url
+from ahmadi_campaign.social.markup import read_html
+from ahmadi_campaign.social.posts import language_code, web_url
 
 from ..test_sanitize import assert_no_executable_markup
 
