@@ -18,7 +18,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings as django_settings
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Count, Exists, OuterRef, Q, Value
 from django.db.models.functions import Length, Substr
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect
@@ -230,13 +230,21 @@ class WallRoutesMixin(RoutablePageMixin):
     def wall_url(self, request: HttpRequest) -> str:
         return self.get_url(request) or ""  # type: ignore[attr-defined,no-any-return]
 
+    def is_restricted(self) -> bool:
+        """Whether a view restriction covers this wall; one query, whatever the depth."""
+        from wagtail.models import PageViewRestriction
+
+        path = Value(self.path)  # type: ignore[attr-defined]
+        above = PageViewRestriction.objects.filter(page__path=Substr(path, 1, Length("page__path")))
+        return bool(above.exists())
+
     def feed_url(self, request: HttpRequest, wall_url: str) -> str:
         """The plain feed URL if the host included ours and the wall is public, else the route."""
         try:
             url = reverse("wagtail_campaign:wall_feed", args=[self.pk])  # type: ignore[attr-defined]
         except NoReverseMatch:
             url = ""
-        if url and not self.get_view_restrictions().exists():  # type: ignore[attr-defined]
+        if url and not self.is_restricted():
             return url
         return wall_url + self.reverse_subpage("feed")  # type: ignore[attr-defined,no-any-return]
 
