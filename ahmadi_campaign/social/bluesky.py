@@ -188,9 +188,11 @@ class BlueskyClient:
     """Search Bluesky posts with one hashtag, newest first, page by page.
 
     Without credentials the public AppView is asked (*host* ``None`` means
-    :data:`BLUESKY_PUBLIC_HOST`). With *handle* and *app_password*, a session is opened
-    on *host* (``None`` means :data:`BLUESKY_ENTRYWAY`): the password is sent once and
-    then forgotten; only the session tokens are kept, in memory.
+    :data:`BLUESKY_PUBLIC_HOST`); it serves one page at most, and Bluesky switches
+    anonymous search off when bots overload it (HTTP 403). With *handle* and
+    *app_password*, a session is opened on *host* (``None`` means
+    :data:`BLUESKY_ENTRYWAY`) on the first request: the password is sent once and then
+    forgotten; only the session tokens are kept, in memory.
     """
 
     def __init__(
@@ -237,6 +239,15 @@ class BlueskyClient:
         try:
             response = self._get(url, params)
         except FetchError as error:
+            if error.status == 403 and not self.authenticated:
+                raise FetchError(
+                    f"{error} Bluesky often refuses search to anonymous clients (always with a "
+                    "cursor): give a handle and an app password.",
+                    url=error.url,
+                    status=error.status,
+                    attempts=error.attempts,
+                    error=error.error,
+                ) from error
             if error.error not in _EXPIRED or not self._refresh_token:
                 raise
             self._refresh_session()
@@ -244,9 +255,12 @@ class BlueskyClient:
         return parse_search_posts(response.data, hashtags=[self.hashtag])
 
     def pages(self, *, max_pages: int = 10) -> Iterator[BlueskyPage]:
-        """Yield pages from the newest post on, until the results or *max_pages* run out."""
+        """Yield pages from the newest post on, until the results or *max_pages* run out.
+
+        Anonymous clients get the first page only: the public AppView refuses a cursor.
+        """
         cursor: str | None = None
-        for _ in range(max_pages):
+        for _ in range(max_pages if self.authenticated else 1):
             page = self.fetch_page(cursor)
             yield page
             if not page.cursor or page.cursor == cursor or not page.report.total:

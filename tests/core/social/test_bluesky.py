@@ -172,30 +172,39 @@ def test_json_bytes_are_accepted() -> None:
 # ---------------------------------------------------------------------------- the client
 
 
-def test_public_search_follows_the_cursor(server: ReplayServer, fetcher: HttpFetcher) -> None:
-    server.add(
-        SEARCH, Reply(200, load("bluesky_page1.json")), Reply(200, load("bluesky_page2.json"))
-    )
+def test_public_search_reads_one_page(server: ReplayServer, fetcher: HttpFetcher) -> None:
+    server.add(SEARCH, Reply(200, load("bluesky_page1.json")))
     client = BlueskyClient(server.url, "#IStandWithAhmadis", fetcher=fetcher)
     assert not client.authenticated
     pages = list(client.pages())
-    assert [len(page.posts) for page in pages] == [3, 1]
-    first, second = server.seen
-    assert first.query == {"q": ["#IStandWithAhmadis"], "sort": ["latest"], "limit": ["25"]}
-    assert second.query["cursor"] == ["4"]
-    assert "authorization" not in first.headers
+    assert [len(page.posts) for page in pages] == [3]
+    assert pages[0].cursor == "4"  # there is more, but not for anonymous clients
+    (seen,) = server.seen
+    assert seen.query == {"q": ["#IStandWithAhmadis"], "sort": ["latest"], "limit": ["25"]}
+    assert "authorization" not in seen.headers
+
+
+def test_anonymous_search_refused(server: ReplayServer, fetcher: HttpFetcher) -> None:
+    server.add(
+        SEARCH, Reply(403, "<html><title>403 Forbidden</title></html>", content_type="text/html")
+    )
+    client = BlueskyClient(server.url, "IStandWithAhmadis", fetcher=fetcher)
+    with pytest.raises(FetchError, match="HTTP 403.*give a handle and an app password") as caught:
+        client.fetch_page(cursor="25")
+    assert caught.value.status == 403 and len(server.seen) == 1
 
 
 def test_pages_stop_on_an_empty_page_or_a_repeated_cursor(
     server: ReplayServer, fetcher: HttpFetcher
 ) -> None:
+    server.add(LOGIN, Reply(200, SESSION))
     server.add(SEARCH, Reply(200, {"posts": [], "cursor": "9"}))
-    client = BlueskyClient(server.url, "IStandWithAhmadis", fetcher=fetcher)
+    client = BlueskyClient(server.url, "IStandWithAhmadis", "a.bsky.social", "pw", fetcher=fetcher)
     assert len(list(client.pages())) == 1
-    server.routes[SEARCH] = [
-        Reply(200, {"posts": load("bluesky_page2.json")["posts"], "cursor": "9"})
-    ]
+    posts = load("bluesky_page2.json")["posts"]
+    server.routes[SEARCH] = [Reply(200, {"posts": posts, "cursor": "9"})]
     assert len(list(client.pages(max_pages=5))) == 2
+    assert server.seen[-1].query["cursor"] == ["9"]
 
 
 def test_authenticated_search_opens_a_session_once(
