@@ -1,6 +1,6 @@
 """Posts imported from social networks, and the report of what a parser kept or skipped.
 
-Every parser in :mod:`ahmadi_campaign.social` turns one network's documented shape into
+Every parser in ``ahmadi_campaign.social`` turns one network's documented shape into
 :class:`SocialPost` values: plain text normalised with
 :func:`~ahmadi_campaign.text.normalize_text`, HTML made safe with
 :mod:`ahmadi_campaign.sanitize`, and a globally unique ``source_id`` to deduplicate on.
