@@ -10,6 +10,7 @@ shortened are restored from the record's link facets.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
@@ -62,6 +63,7 @@ _DID = re.compile(r"did:[a-z]+:[A-Za-z0-9._:%-]+")
 _LINK_FACET = "app.bsky.richtext.facet#link"
 _TAG_FACET = "app.bsky.richtext.facet#tag"
 _EXPIRED = frozenset({"ExpiredToken", "InvalidToken"})
+_CLOCK_SKEW = dt.timedelta(minutes=10)  # how far ahead of the AppView a client clock may run
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,10 +106,7 @@ def _post(item: Mapping[str, Any]) -> SocialPost:
     record = get_object(item, "record")
     facets = [facet for facet in get_list(record, "facets") if isinstance(facet, dict)]
     text = normalize_text(_expand_links(get_str(record, "text"), facets))
-    try:
-        created_at = aware_datetime(record.get("createdAt"), "record.createdAt")
-    except ItemError:
-        created_at = aware_datetime(item.get("indexedAt"), "indexedAt")
+    created_at = _created_at(record.get("createdAt"), item.get("indexedAt"))
     media = media_links(_images(get_object(item, "embed")))
     if not text and not media:
         raise ItemError("empty", "The post has neither text nor images.")
@@ -136,6 +135,23 @@ def _post(item: Mapping[str, Any]) -> SocialPost:
         media=media,
         is_reply=isinstance(record.get("reply"), dict),
     )
+
+
+def _created_at(declared: object, indexed: object) -> dt.datetime:
+    """When the post was written: ``createdAt``, unless it lies in the future of ``indexedAt``.
+
+    ``createdAt`` is whatever the client claims; ``indexedAt`` is when the AppView saw the
+    post. A post dated after it was indexed (to stay on top of a wall) takes ``indexedAt``.
+    """
+    try:
+        seen = aware_datetime(indexed, "indexedAt")
+    except ItemError:
+        return aware_datetime(declared, "record.createdAt")
+    try:
+        written = aware_datetime(declared, "record.createdAt")
+    except ItemError:
+        return seen
+    return seen if written > seen + _CLOCK_SKEW else written
 
 
 def _images(embed: Mapping[str, Any]) -> Iterator[tuple[object, object]]:

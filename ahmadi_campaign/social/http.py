@@ -13,6 +13,7 @@ from __future__ import annotations
 import http.client
 import json
 import random
+import ssl
 import time
 import urllib.error
 import urllib.request
@@ -23,6 +24,7 @@ from urllib.parse import quote, urlencode, urlsplit
 
 from .. import __version__
 from ..errors import FetchError, InvalidSocialData, SocialImportError
+from ..text import normalize_text
 from .headers import parse_link_header, parse_retry_after, rate_limit_wait
 
 __all__ = ["DEFAULT_USER_AGENT", "HttpFetcher", "JsonResponse", "service_url"]
@@ -240,6 +242,9 @@ class HttpFetcher:
                 error.close()
         except (OSError, http.client.HTTPException) as error:
             reason = getattr(error, "reason", None) or error
+            if isinstance(reason, ssl.SSLCertVerificationError):  # asking again will not help
+                message = f"{url}: the server's certificate is not valid ({reason})."
+                raise FetchError(message, url=url) from None
             raise _Retry(f"no response ({type(reason).__name__}: {reason})") from None
         self._note_rate_limit(host, found)
         content_type = found.get("content-type", "").split(";")[0].strip().lower()
@@ -322,5 +327,5 @@ def _error_details(error: Any, headers: Mapping[str, str]) -> tuple[str, str]:
         return "", ""
     name = data.get("error") if isinstance(data.get("error"), str) else ""
     message = data.get("message") if isinstance(data.get("message"), str) else ""
-    detail = " ".join(f"{name} {message}".split())[:200]
-    return str(name)[:100], detail
+    detail = normalize_text(f"{name} {message}", multiline=False)[:200]
+    return normalize_text(str(name), multiline=False)[:100], detail

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
@@ -193,12 +193,16 @@ def item_id(item: object) -> str:
     if isinstance(item, Mapping):
         for key in ("uri", "id_str", "id"):
             if isinstance(value := item.get(key), str | int) and not isinstance(value, bool):
-                return str(value)[:300]
+                text = str(value)[:300]
+                return text if text.isprintable() else ""  # no bidi tricks in admin reports
     return ""
 
 
 def parse_items(
-    items: object, what: str, hashtags: Iterable[str | Hashtag], build: Any
+    items: object,
+    what: str,
+    hashtags: Iterable[str | Hashtag],
+    build: Callable[[Mapping[str, Any]], SocialPost],
 ) -> ParseReport:
     """Run *build* on each object of the JSON array *items*, skipping the ones that fail."""
     if not isinstance(items, list):
@@ -321,6 +325,11 @@ def media_links(pairs: Iterable[tuple[object, object]]) -> tuple[MediaLink, ...]
 
 def language_code(value: object) -> str:
     """A BCP 47 language tag as given, or "" when unknown ("und", null, junk)."""
-    if isinstance(value, str) and 0 < len(value) <= 35 and value.replace("-", "").isalnum():
+    if (
+        isinstance(value, str)
+        and 0 < len(value) <= 35
+        and value.isascii()
+        and value.replace("-", "").isalnum()
+    ):
         return "" if value.lower() == "und" else value
     return ""

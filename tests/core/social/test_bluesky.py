@@ -100,6 +100,25 @@ def test_bad_posts_are_skipped(changes: dict[str, object], code: str) -> None:
     assert [item.code for item in page.report.skipped] == [code]
 
 
+@pytest.mark.parametrize(
+    ("created", "indexed", "expected"),
+    [
+        ("2099-01-01T00:00:00Z", "2015-12-02T10:00:00Z", "2015-12-02T10:00:00+00:00"),
+        ("2015-12-02T10:05:00Z", "2015-12-02T10:00:00Z", "2015-12-02T10:05:00+00:00"),
+        ("2015-12-01T10:00:00Z", "2015-12-02T10:00:00Z", "2015-12-01T10:00:00+00:00"),
+        ("2015-12-01T10:00:00Z", None, "2015-12-01T10:00:00+00:00"),
+        ("soon", "2015-12-02T10:00:00Z", "2015-12-02T10:00:00+00:00"),
+    ],
+)
+def test_a_post_cannot_date_itself_into_the_future(
+    created: str, indexed: str | None, expected: str
+) -> None:
+    (post,) = parse_search_posts(
+        {"posts": [_post(record_createdAt=created, indexedAt=indexed)]}
+    ).posts
+    assert post.created_at.isoformat() == expected
+
+
 def test_hostile_text_is_plain_text() -> None:
     text = '<script>alert(1)</script> <a href="javascript:x">\u202eevil</a> #IStandWithAhmadis'
     (post,) = parse_search_posts({"posts": [_post(record_text=text)]}).posts

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import email.utils
+import ssl
+import urllib.error
 
 import pytest
 
@@ -257,6 +259,36 @@ def test_a_refused_connection_is_retried_then_reported(clock: FakeClock) -> None
     with pytest.raises(FetchError, match="no response") as caught:
         fetcher.get_json("http://127.0.0.1:9/")  # the discard port: nothing listens
     assert caught.value.attempts == 2
+
+
+def test_an_invalid_certificate_is_not_retried(
+    fetcher: HttpFetcher, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def refuse(request: object, timeout: float) -> None:
+        raise urllib.error.URLError(ssl.SSLCertVerificationError(1, "self-signed certificate"))
+
+    monkeypatch.setattr(fetcher._opener, "open", refuse)
+    with pytest.raises(FetchError, match="certificate is not valid") as caught:
+        fetcher.get_json("https://mastodon.example/api/v1/timelines/tag/x")
+    assert caught.value.attempts == 1
+
+
+def test_a_tls_handshake_with_a_plain_http_server_fails_cleanly(
+    server: ReplayServer, fetcher: HttpFetcher
+) -> None:
+    with pytest.raises(FetchError, match="after 4 attempts: no response"):
+        fetcher.get_json(server.url.replace("http://", "https://") + "/api")
+
+
+def test_error_details_are_one_clean_line(server: ReplayServer, fetcher: HttpFetcher) -> None:
+    body = {"error": "Bad\u202eRequest", "message": "line one\nline two " + "x" * 300}
+    server.add("/api", Reply(400, body))
+    with pytest.raises(FetchError) as caught:
+        fetcher.get_json(f"{server.url}/api")
+    message = str(caught.value)
+    assert "\n" not in message and "\u202e" not in message
+    assert caught.value.error == "BadRequest"
+    assert "line one line two" in message and len(message) < 300
 
 
 def test_max_attempts_must_be_positive() -> None:

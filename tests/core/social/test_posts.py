@@ -18,7 +18,7 @@ from ahmadi_campaign.social import (
     html_to_text,
 )
 from ahmadi_campaign.social.markup import read_html
-from ahmadi_campaign.social.posts import language_code, web_url
+from ahmadi_campaign.social.posts import item_id, language_code, web_url
 
 from ..test_sanitize import assert_no_executable_markup
 
@@ -162,6 +162,8 @@ def test_helpers() -> None:
     assert web_url("https://a.example/x") == "https://a.example/x"
     for bad in ("javascript:alert(1)", "https://", "https://a.example/ x", 5, None, "http://[::1"):
         assert web_url(bad) == ""
+    assert item_id({"uri": "at://x\u202ey"}) == "" and item_id({"id": 5}) == "5"
+    assert item_id({"id": True}) == "" and item_id(["uri"]) == ""
     assert language_code("ur") == "ur" and language_code("pt-BR") == "pt-BR"
-    for bad in ("und", "", None, 7, "<script>", "x" * 40):
+    for bad in ("und", "", None, 7, "<script>", "x" * 40, "اردو"):
         assert language_code(bad) == ""
