@@ -119,8 +119,7 @@ def timeline_excerpt(value: Any) -> dict[str, Any]:
     category = value.get("category")
     if category:
         rows = [row for row in rows if row.category == category]
-    by_key = {row.event_key: row for row in rows}
-    ordered = [by_key[e.unique_id] for e in timeline_page.get_timeline(rows)]
+    ordered = timeline_page.in_date_order(rows)
     if value.get("newest_first"):
         ordered.reverse()
     limit = value.get("limit") or 0
