@@ -63,14 +63,14 @@ def parse_statuses(statuses: object, *, hashtags: Iterable[str | Hashtag] = ()) 
 
 
 def _status(item: Mapping[str, Any], boosted: bool = False) -> SocialPost:
+    visibility = get_str(item, "visibility")
+    if visibility and visibility not in _PUBLIC:
+        raise ItemError("not-public", f"The status is {visibility!r}, not public.")
     reblog = item.get("reblog")
     if reblog is not None and not boosted:
         if not isinstance(reblog, dict):
             raise ItemError("missing-field", "Field 'reblog' should be an object or null.")
         return replace(_status(reblog, boosted=True), is_reblog=True)
-    visibility = get_str(item, "visibility")
-    if visibility and visibility not in _PUBLIC:
-        raise ItemError("not-public", f"The status is {visibility!r}, not public.")
     uri = check_source_id(get_str(item, "uri", required=True))
     url = web_url(item.get("url")) or web_url(uri)
     if not url:

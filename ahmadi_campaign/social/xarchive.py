@@ -190,7 +190,8 @@ def read_x_archive(
     """Read the tweets of an X archive: the ``.zip`` as downloaded, or one ``tweets.js``.
 
     From a zip, every ``data/tweets.js`` and ``data/tweets-partN.js`` is read in part order
-    and ``data/account.js`` names the author. Media files are never opened. Raises
+    and ``data/account.js`` names the author. Media files are never opened. A file object
+    must be binary and seekable (an upload or ``open(path, "rb")``). Raises
     :class:`~ahmadi_campaign.errors.InvalidArchive` for a broken zip, one without tweets,
     one listing more than *max_members* files or with tweet files over *max_bytes*
     uncompressed (whatever the zip claims), and
@@ -231,7 +232,9 @@ def _read_zip(
     handle, name = "", ""
     account = next((m for m in members if _ACCOUNT_FILE.fullmatch(m.filename)), None)
     if account is not None:
-        handle, name = _account(_read_member(zipped, account, budget))
+        data = _read_member(zipped, account, budget)
+        budget -= len(data)
+        handle, name = _account(data)
     report = ParseReport()
     for _, _, member in parts:
         data = _read_member(zipped, member, budget)

@@ -130,6 +130,7 @@ def _status(**changes: object) -> dict[str, object]:
         ({"content": "<p> \u200b </p>", "media_attachments": []}, "empty"),
         ({"visibility": "private"}, "not-public"),
         ({"reblog": "yes"}, "missing-field"),
+        ({"visibility": "private", "reblog": load("mastodon_page2.json")[2]}, "not-public"),
     ],
 )
 def test_bad_statuses_are_skipped_with_a_reason(changes: dict[str, object], code: str) -> None:

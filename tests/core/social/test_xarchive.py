@@ -255,7 +255,10 @@ def test_sizes_add_up_across_parts() -> None:
     archive = _zip({"data/tweets.js": TWEETS, "data/tweets-part1.js": PART1})
     with pytest.raises(InvalidArchive):
         read_x_archive(archive, max_bytes=len(TWEETS) + len(PART1) - 1)
-    assert read_x_archive(archive, max_bytes=len(TWEETS) + len(PART1) + len(ACCOUNT)).total == 7
+    assert read_x_archive(archive, max_bytes=len(TWEETS) + len(PART1)).total == 7
+    with_account = _zip({"data/tweets.js": TWEETS, "data/account.js": ACCOUNT})
+    with pytest.raises(InvalidArchive):  # the account file counts too
+        read_x_archive(with_account, max_bytes=len(TWEETS) + len(ACCOUNT) - 1)
 
 
 def test_a_lying_size_is_caught_while_reading(monkeypatch: pytest.MonkeyPatch) -> None:
