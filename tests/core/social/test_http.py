@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import email.utils
+import socket
 import ssl
 import urllib.error
 
@@ -256,8 +257,11 @@ def test_credentials_do_not_follow_a_redirect(server: ReplayServer, fetcher: Htt
 
 def test_a_refused_connection_is_retried_then_reported(clock: FakeClock) -> None:
     fetcher = HttpFetcher(max_attempts=2, sleep=clock.sleep, clock=clock.time)
+    with socket.socket() as probe:  # a port that was free a moment ago: nothing listens
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
     with pytest.raises(FetchError, match="no response") as caught:
-        fetcher.get_json("http://127.0.0.1:9/")  # the discard port: nothing listens
+        fetcher.get_json(f"http://127.0.0.1:{port}/")
     assert caught.value.attempts == 2
 
 
