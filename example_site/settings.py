@@ -2,7 +2,9 @@
 
 Defaults give a local demo on SQLite (``example_site/db.sqlite3``) with an
 in-memory cache. Set ``DATABASE_URL`` (e.g. ``postgres://localhost/test``),
-``REDIS_URL``, ``SECRET_KEY``, ``ALLOWED_HOSTS`` and ``DEBUG`` to change that.
+``REDIS_URL`` (e.g. ``redis://localhost:6379/0``), ``SECRET_KEY``,
+``ALLOWED_HOSTS``, ``DEBUG`` and ``TRUSTED_PROXIES`` to change that. A real
+deployment uses :mod:`example_site.settings_production`, which imports these.
 """
 
 import os
@@ -21,7 +23,9 @@ DEBUG = _flag("DEBUG", True)
 # The fallback key is for the local demo only; production must set SECRET_KEY.
 SECRET_KEY = os.environ.get("SECRET_KEY", "demo-only-not-secret-change-me")
 ALLOWED_HOSTS = [
-    h.strip() for h in os.environ.get("ALLOWED_HOSTS", "127.0.0.1,localhost").split(",")
+    h.strip()
+    for h in os.environ.get("ALLOWED_HOSTS", "127.0.0.1,localhost").split(",")
+    if h.strip()
 ]
 
 INSTALLED_APPS = [
@@ -59,6 +63,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "example_site.middleware.ContentSecurityPolicyMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
 ]
 
@@ -73,6 +78,7 @@ TEMPLATES = [
         "OPTIONS": {
             "context_processors": [
                 "django.template.context_processors.debug",
+                "django.template.context_processors.i18n",
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
@@ -110,6 +116,8 @@ LANGUAGES = [("en", "English"), ("ur", "اردو")]
 TIME_ZONE = "Asia/Karachi"
 USE_I18N = True
 USE_TZ = True
+# The site's own strings (base template, home page); the plugin ships its own catalogue.
+LOCALE_PATHS = [BASE_DIR / "locale"]
 
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "static"
@@ -120,3 +128,26 @@ WAGTAIL_SITE_NAME = "#IStandWithAhmadis (example)"
 WAGTAILADMIN_BASE_URL = os.environ.get("WAGTAILADMIN_BASE_URL", "http://127.0.0.1:8000")
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAILDOCS_EXTENSIONS = ["csv", "pdf", "txt"]
+# Nothing in the admin loads from other hosts either: no Gravatar, no update check.
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
+WAGTAIL_ENABLE_UPDATE_CHECK = False
+
+WAGTAIL_CAMPAIGN = {
+    "BASE_TEMPLATE": "base.html",
+    # How many reverse proxies append to X-Forwarded-For in front of the site (0: none).
+    "TRUSTED_PROXIES": int(os.environ.get("TRUSTED_PROXIES", "0")),
+}
+
+# Content-Security-Policy (see example_site/middleware.py). Public pages run no inline
+# script and load nothing from other hosts; Wagtail's admin needs inline scripts and styles.
+CSP_PUBLIC = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'self'; "
+    "frame-ancestors 'self'; form-action 'self'"
+)
+CSP_ADMIN = (
+    "default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; "
+    "img-src 'self' data: blob:; connect-src 'self'; font-src 'self' data:; "
+    "object-src 'none'; base-uri 'self'; frame-ancestors 'self'; form-action 'self'"
+)
+CSP_ADMIN_PREFIX = "/admin/"
