@@ -9,7 +9,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 MANAGE := $(BIN)/python example_site/manage.py
 
-.PHONY: help venv demo test lint format docs bench clean
+.PHONY: help venv demo screenshots test lint format docs bench clean
 
 help:
 	@echo "make demo   - set up and serve the example site on http://$(HOST):$(PORT)"
@@ -17,6 +17,7 @@ help:
 	@echo "make bench  - run benchmarks and write figures to docs/performance.md"
 	@echo "make lint   - ruff, import-linter, mypy"
 	@echo "make docs   - build the documentation (warnings are errors)"
+	@echo "make screenshots - retake the example site's screenshots in docs/_static/screenshots"
 
 # Re-install whenever pyproject.toml changes.
 $(STAMP): pyproject.toml
@@ -27,10 +28,17 @@ $(STAMP): pyproject.toml
 
 venv: $(STAMP)
 
+# seed_demo and demo_admin only add what is missing: running `make demo` again changes nothing.
 demo: venv
 	$(MANAGE) migrate --noinput
+	$(MANAGE) seed_demo
+	$(MANAGE) demo_admin
 	@echo "Serving the example site on http://$(HOST):$(PORT)/ (admin: /admin/)"
 	$(MANAGE) runserver $(HOST):$(PORT)
+
+# PNGs of the example site for the docs, taken with Debian's Chromium on a throwaway database.
+screenshots: venv
+	$(BIN)/python scripts/screenshots.py
 
 lint: venv
 	$(BIN)/ruff check .
