@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import secrets
 import uuid
 from dataclasses import dataclass
 from typing import Any
@@ -25,7 +26,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from ahmadi_campaign import privacy
-from ahmadi_campaign.moderation import Action, Candidate, Decision, Inspection
+from ahmadi_campaign.moderation import Action, Candidate, Decision, History, Inspection, Policy
 from ahmadi_campaign.sanitize import count_links, text_to_html
 from ahmadi_campaign.similarity import jaccard
 
@@ -34,7 +35,10 @@ from .models.wall import Message, MessageSource, MessageStatus, MessageWallPage,
 
 logger = logging.getLogger(__name__)
 
+#: Each UTC day's fingerprint salt is stored under this prefix plus the date.
 _SALTS_KEY = "wagtail_campaign:fingerprint-salts"
+#: A day's salt is deleted this long after it was made (the cache expires it).
+SALT_LIFETIME = privacy.SALT_DAYS_KEPT * 86400
 #: Used only while the shared cache is unreachable; lost on restart, as it should be.
 _local_salts = privacy.DailySalts()
 #: How many recent messages the near-duplicate check compares against.
@@ -55,29 +59,38 @@ def _cache_call(method: str, *args: Any, **kwargs: Any) -> Any:
 def request_ip(request: HttpRequest) -> str:
     """The client's address (used transiently, never stored or logged)."""
     proxies = int(plugin_settings.get("TRUSTED_PROXIES") or 0)
-    return privacy.resolve_client_ip(
-        request.META.get("REMOTE_ADDR", "0.0.0.0"),  # noqa: S104 - a default, not a bind
+    ip = privacy.resolve_client_ip(
+        request.META.get("REMOTE_ADDR") or "0.0.0.0",  # noqa: S104 - a default, not a bind
         request.META.get("HTTP_X_FORWARDED_FOR"),
         trusted_proxies=proxies,
     )
+    try:
+        privacy.client_network(ip)
+    except privacy.InvalidAddress:
+        # A unix socket or an odd proxy: such clients are counted together rather than failing.
+        return "0.0.0.0"  # noqa: S104 - a placeholder address, not a bind
+    return ip
+
+
+def salt_key(day: dt.date) -> str:
+    """The cache key of one UTC day's fingerprint salt."""
+    return f"{_SALTS_KEY}:{day.isoformat()}"
 
 
 def client_fingerprint(request: HttpRequest, now: dt.datetime) -> tuple[str, bool]:
-    """Return (fingerprint, degraded). Salts are shared through the cache across processes."""
+    """Return (fingerprint, degraded). The day's salt is shared through the cache."""
     ip = request_ip(request)
     agent = request.META.get("HTTP_USER_AGENT", "")
+    key = salt_key(now.astimezone(dt.UTC).date())
     try:
-        stored = _cache_call("get", _SALTS_KEY) or {}
-        salts = privacy.DailySalts.from_dict(stored)
-        day = now.astimezone(dt.UTC).date()
-        if day not in salts.salts:
-            salts.salt_for(day)
-            # add() keeps the first writer's salt if two processes race at midnight.
-            if not _cache_call("add", _SALTS_KEY, salts.to_dict(), 3 * 86400):
-                _cache_call("set", _SALTS_KEY, salts.to_dict(), 3 * 86400)
-            salts = privacy.DailySalts.from_dict(_cache_call("get", _SALTS_KEY) or salts.to_dict())
-        return salts.fingerprint(ip, agent, now), False
-    except (CacheUnavailable, ValueError) as exc:
+        salt = _cache_call("get", key)
+        if salt is None:
+            # add() is atomic: processes racing at midnight all end up with the first salt
+            # (a get-then-set here would let each keep its own for a while).
+            _cache_call("add", key, secrets.token_hex(32), SALT_LIFETIME)
+            salt = _cache_call("get", key)
+        return privacy.fingerprint(ip, agent, bytes.fromhex(salt)), False
+    except (CacheUnavailable, TypeError, ValueError) as exc:
         logger.warning("Fingerprint salts unavailable, using per-process salts: %s", exc)
         return _local_salts.fingerprint(ip, agent, now), True
 
@@ -230,6 +243,35 @@ def judge_and_store(
     review. A second message with the same (source, source id) is not stored again:
     the outcome then carries the existing row, so racing imports end in one row.
     """
+    if incoming.source_id:
+        # Already imported: answer before the policy, whose duplicate rule would
+        # otherwise refuse the repeat instead of reporting it as the same row.
+        existing = Message.objects.filter(
+            source=incoming.source, source_id=incoming.source_id
+        ).first()
+        if existing is not None:
+            return Outcome(existing, Decision(Action.APPROVE), duplicate=True)
+    inspection, decision = judge(wall, incoming, wall.policy(), DatabaseHistory(wall))
+    if decision.action is Action.REJECT:
+        return Outcome(None, decision, refused_reason=decision.reasons[0])
+    message = message_from(wall, incoming, inspection, decision, extra_reasons)
+    try:
+        with transaction.atomic():
+            message.save(force_insert=True)
+    except IntegrityError:
+        existing = Message.objects.filter(
+            source=message.source, source_id=message.source_id
+        ).first()
+        if existing is None:  # not a (source, source id) clash: a real error
+            raise
+        return Outcome(existing, decision, duplicate=True)
+    return Outcome(message, decision)
+
+
+def judge(
+    wall: MessageWallPage, incoming: Incoming, policy: Policy, history: History
+) -> tuple[Inspection, Decision]:
+    """The policy's decision on one message, with the inspection it was made from."""
     inspection = Inspection(
         Candidate(
             body=incoming.text,
@@ -239,47 +281,41 @@ def judge_and_store(
             link_count=count_links(incoming.html),
         )
     )
-    if incoming.source_id:
-        # Already imported: answer before the policy, whose duplicate rule would
-        # otherwise refuse the repeat instead of reporting it as the same row.
-        existing = Message.objects.filter(
-            source=incoming.source, source_id=incoming.source_id
-        ).first()
-        if existing is not None:
-            return Outcome(existing, Decision(Action.APPROVE), duplicate=True)
-    decision = wall.policy().inspect(inspection, DatabaseHistory(wall))
-    if decision.action is Action.REJECT:
-        return Outcome(None, decision, refused_reason=decision.reasons[0])
+    return inspection, policy.inspect(inspection, history)
 
-    reasons = [*decision.reasons, *extra_reasons]
+
+def message_from(
+    wall: MessageWallPage,
+    incoming: Incoming,
+    inspection: Inspection,
+    decision: Decision,
+    extra_reasons: list[str] | tuple[str, ...] = (),
+) -> Message:
+    """The (unsaved) row for a message the policy did not reject.
+
+    It goes live at once only on a post-moderated wall, when the policy approved it
+    and nothing (cache down, wall busy) asked for a review.
+    """
     live = (
         decision.action is Action.APPROVE
         and wall.moderation_mode == ModerationMode.POST
         and not extra_reasons
     )
-    fields = {
-        "wall": wall,
-        "status": MessageStatus.APPROVED if live else MessageStatus.PENDING,
-        "kind": incoming.kind,
-        "display_name": incoming.display_name,
-        "country": incoming.country,
-        "language": incoming.language,
-        "body": incoming.html,
-        "text": incoming.text,
-        "source_url": incoming.source_url,
-        "fingerprint": incoming.fingerprint,
-        "digest": inspection.digest,
-        "shingles": sorted(inspection.shingles),
-        "reasons": reasons,
-        "created_at": incoming.created_at,
-    }
-    source_id = incoming.source_id or uuid.uuid4().hex
-    try:
-        with transaction.atomic():
-            message = Message.objects.create(source=incoming.source, source_id=source_id, **fields)
-    except IntegrityError:
-        existing = Message.objects.filter(source=incoming.source, source_id=source_id).first()
-        if existing is None:  # not a (source, source id) clash: a real error
-            raise
-        return Outcome(existing, decision, duplicate=True)
-    return Outcome(message, decision)
+    return Message(
+        wall=wall,
+        status=MessageStatus.APPROVED if live else MessageStatus.PENDING,
+        kind=incoming.kind,
+        display_name=incoming.display_name,
+        country=incoming.country,
+        language=incoming.language,
+        body=incoming.html,
+        text=incoming.text,
+        source=incoming.source,
+        source_id=incoming.source_id or uuid.uuid4().hex,
+        source_url=incoming.source_url,
+        fingerprint=incoming.fingerprint,
+        digest=inspection.digest,
+        shingles=sorted(inspection.shingles),
+        reasons=[*decision.reasons, *extra_reasons],
+        created_at=incoming.created_at,
+    )

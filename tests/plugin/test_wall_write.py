@@ -119,6 +119,25 @@ class WriteWithoutJavaScriptTests(WallTestCase):
     def test_empty_message(self) -> None:
         self.assert_refused(post_message(self.client, self.wall, ""), "", "Write your message.")
 
+    def test_errors_are_tied_to_their_fields_for_screen_readers(self) -> None:
+        response = post_message(self.client, self.wall, "", kind="")
+        tree = parse(response)
+        ids = {e.get("id") for e in tree.iter() if e.get("id")}
+        textarea = next(tree.iter("textarea"))
+        self.assertEqual(textarea.get("aria-invalid"), "true")
+        described = (textarea.get("aria-describedby") or "").split()
+        self.assertIn("id_body_error", described)
+        self.assertTrue(set(described) <= ids, described)
+        name = next(i for i in tree.iter("input") if i.get("name") == "display_name")
+        self.assertTrue(set((name.get("aria-describedby") or "").split()) <= ids)
+        fieldset = next(tree.iter("fieldset"))
+        self.assertIn(fieldset.get("aria-describedby"), ids)
+        summary = next(by_class(tree, "wc-error-summary"))
+        self.assertEqual(summary.get("role"), "alert")
+        links = [a.get("href", "").lstrip("#") for a in summary.iter("a")]
+        self.assertEqual(links, ["id_kind_0", "id_body"])
+        self.assertTrue(set(links) <= ids)
+
     def test_invisible_characters_only_count_as_empty(self) -> None:
         body = "\u200b\u200b\u2066"
         response = post_message(self.client, self.wall, body)
