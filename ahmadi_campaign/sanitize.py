@@ -17,6 +17,8 @@ from collections.abc import Mapping
 import bleach
 from bleach.linkifier import URL_RE, Linker
 
+from .text import drop_invisible, is_always_dropped
+
 __all__ = [
     "ALLOWED_ATTRIBUTES",
     "ALLOWED_PROTOCOLS",
@@ -70,7 +72,17 @@ def sanitize_html(value: str) -> str:
     # output is not a fixed point (see tests/core/test_sanitize.py).
     cleaned: str = _engines.cleaner.clean(value)
     linked: str = _engines.linker.linkify(cleaned)
-    return linked
+    # Bidi overrides and invisible characters hide or reorder text; the serialiser keeps
+    # them as characters or as references like "&#x202e;", so both forms are removed.
+    return drop_invisible(_HIDDEN_REFERENCE.sub(_drop_hidden_reference, linked))
+
+
+_HIDDEN_REFERENCE = re.compile(r"&#(?:[xX]([0-9a-fA-F]{1,8})|([0-9]{1,9}));?")
+
+
+def _drop_hidden_reference(match: re.Match[str]) -> str:
+    code = int(match[1], 16) if match[1] else int(match[2])
+    return "" if is_always_dropped(code) else match[0]
 
 
 _BLANK_LINES = re.compile(r"\n\s*\n")
@@ -93,7 +105,7 @@ def text_to_html(value: str) -> str:
     and single newlines become ``<br>``. Normalise the text first
     (:func:`ahmadi_campaign.text.normalize_text`).
     """
-    body = _escaped_paragraphs(value)
+    body = _escaped_paragraphs(drop_invisible(value))
     if _PARSER_NEEDED.search(body) or URL_RE.search(body):
         return sanitize_html(body)
     # Escaped text with nothing bleach would linkify: the parser would return it

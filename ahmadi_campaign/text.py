@@ -22,7 +22,9 @@ from .graphemes import check_length, code_points, grapheme_count, graphemes, tru
 __all__ = [
     "check_length",
     "grapheme_count",
+    "drop_invisible",
     "graphemes",
+    "is_always_dropped",
     "matching_form",
     "normalize_text",
     "truncate",
@@ -91,6 +93,23 @@ _JOINABLE = frozenset({"Lu", "Ll", "Lt", "Lm", "Lo", "Mn", "Mc", "Me", "So", "Sk
 _BASES = frozenset({"Lu", "Ll", "Lt", "Lm", "Lo", "Nd", "Nl", "No", "Sm", "Sc", "Sk", "So"})
 _BASES |= {"Pc", "Pd", "Ps", "Pe", "Pi", "Pf", "Po"}
 _category = unicodedata.category
+
+
+_DROP_TRANSLATION: dict[int, None] = dict.fromkeys(_ALWAYS_DROPPED)
+
+
+def is_always_dropped(code_point: int) -> bool:
+    """Whether :func:`normalize_text` removes this code point wherever it stands.
+
+    Bidi embeddings, overrides and isolates, zero-width and other invisible format
+    characters, controls and noncharacters are; ZWJ/ZWNJ (needed by Urdu and emoji) are not.
+    """
+    return code_point in _ALWAYS_DROPPED
+
+
+def drop_invisible(value: str) -> str:
+    """Remove the characters :func:`is_always_dropped` names, and nothing else."""
+    return value.translate(_DROP_TRANSLATION)
 
 
 def normalize_text(value: str, *, multiline: bool = True) -> str:

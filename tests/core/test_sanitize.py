@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from html.parser import HTMLParser
 
+import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
@@ -16,6 +17,7 @@ from ahmadi_campaign.sanitize import (
     sanitize_html,
     text_to_html,
 )
+from ahmadi_campaign.text import drop_invisible
 
 
 class _Inspector(HTMLParser):
@@ -217,5 +219,28 @@ def test_count_links_counts_only_real_links() -> None:
 @example("a &amp; b")
 def test_text_fast_path_equals_the_parser_path(value: str) -> None:
     # text_to_html skips the HTML parser when nothing needs linkifying; that
-    # shortcut must give exactly what the parser would.
-    assert text_to_html(value) == sanitize_html(_escaped_paragraphs(value))
+    # shortcut must give exactly what the parser would (both drop invisible characters
+    # before paragraphs are formed).
+    assert text_to_html(value) == sanitize_html(_escaped_paragraphs(drop_invisible(value)))
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "<p>abc&#x202e;def</p>",
+        "<p>abc&#X202E;def</p>",
+        "<p>abc&#8238;def</p>",
+        "<p>abc&#x2066;def&#x2069;</p>",
+        "<p>abc\u202edef</p>",
+        "<p>a&#x200b;b</p>",
+    ],
+)
+def test_hidden_characters_are_removed_in_every_spelling(value: str) -> None:
+    cleaned = sanitize_html(value)
+    assert cleaned == "<p>abcdef</p>" or cleaned == "<p>ab</p>", cleaned
+    assert sanitize_html(cleaned) == cleaned
+
+
+def test_visible_references_and_joiners_are_kept() -> None:
+    # ZWNJ is Urdu and Persian spelling; "&#60;" is a visible "<".
+    assert sanitize_html("<p>می&#x200c;خواهم &#60;3</p>") == "<p>می&#x200c;خواهم &#60;3</p>"
