@@ -29,6 +29,14 @@ DEFAULTS: dict[str, Any] = {
     "TRUSTED_PROXIES": 0,
     # Fingerprints older than this many days are erased by `purge_fingerprints`.
     "FINGERPRINT_RETENTION_DAYS": 30,
+    # Accounts for social imports, by name: {"ours": {"handle": "...", "app_password": "..."}}.
+    # Read the password from the environment in your settings; it is never stored in the DB.
+    "SOCIAL_ACCOUNTS": {},
+    # Where uploaded X archives wait for their import (not under MEDIA_ROOT: archives are
+    # private). Empty: a folder in the system's temporary directory.
+    "IMPORT_DIR": "",
+    # Largest X archive upload accepted, in bytes.
+    "MAX_ARCHIVE_BYTES": 512 * 1024 * 1024,
 }
 
 

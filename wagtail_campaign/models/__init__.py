@@ -8,6 +8,7 @@ from .pages import (
     TimelinePageMixin,
 )
 from .snippets import ChartKind, DataPoint, DataSeries, NotablePerson
+from .social import ArchiveImport, Network, SocialSource
 from .wall import (
     Message,
     MessageFlag,
@@ -19,6 +20,9 @@ from .wall import (
 )
 
 __all__ = [
+    "ArchiveImport",
+    "Network",
+    "SocialSource",
     "CampaignPage",
     "CampaignPageMixin",
     "CampaignTemplateMixin",
