@@ -77,10 +77,16 @@ def salt_key(day: dt.date) -> str:
     return f"{_SALTS_KEY}:{day.isoformat()}"
 
 
-def client_fingerprint(request: HttpRequest, now: dt.datetime) -> tuple[str, bool]:
-    """Return (fingerprint, degraded). The day's salt is shared through the cache."""
+def client_fingerprint(
+    request: HttpRequest, now: dt.datetime, *, with_agent: bool = True
+) -> tuple[str, bool]:
+    """Return (fingerprint, degraded). The day's salt is shared through the cache.
+
+    ``with_agent=False`` fingerprints the network alone: a client that changes its
+    user agent on every request is still one client.
+    """
     ip = request_ip(request)
-    agent = request.META.get("HTTP_USER_AGENT", "")
+    agent = request.META.get("HTTP_USER_AGENT", "") if with_agent else ""
     key = salt_key(now.astimezone(dt.UTC).date())
     try:
         salt = _cache_call("get", key)
@@ -132,6 +138,26 @@ class RateLimiter:
             logger.warning("Rate limits unavailable, holding the message for review: %s", exc)
             return RateDecision(allowed=True, unavailable=True)
         return RateDecision(allowed=True, busy=busy)
+
+
+#: Reports one network may send to one wall in 10 minutes.
+MAX_REPORTS_PER_CLIENT = 10
+
+
+def report_allowed(wall: MessageWallPage, request: HttpRequest, now: dt.datetime) -> bool:
+    """Whether this visitor may report another message on ``wall`` now.
+
+    Counted per network, not per browser: otherwise one client rotating its user
+    agent could hide any message by reporting it as several visitors.
+    """
+    network, _degraded = client_fingerprint(request, now, with_agent=False)
+    key = f"wagtail_campaign:reports:{wall.pk}:{network}:{int(now.timestamp()) // 600}"
+    try:
+        return RateLimiter(wall)._hit(key, 660) <= MAX_REPORTS_PER_CLIENT
+    except CacheUnavailable as exc:
+        # Reports only hide a message for review; taking them beats refusing everyone.
+        logger.warning("Report limits unavailable: %s", exc)
+        return True
 
 
 class DatabaseHistory:

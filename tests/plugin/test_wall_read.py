@@ -244,6 +244,20 @@ class ReportTests(WallTestCase):
         self.assertNotIn(self.message.pk, message_ids(self.client.get(self.wall.url)))
         self.assertEqual(self.client.get(self.report_url).status_code, 404)
 
+    def test_one_network_rotating_its_user_agent_cannot_report_without_limit(self) -> None:
+        self.wall.flag_threshold = 100
+        self.wall.save()
+        targets = add_messages(self.wall, 11, prefix="target")
+        for n, target in enumerate(targets):
+            self.report_url = f"{self.wall.url}report/{target.pk}/"
+            response = self.report_as("192.0.2.50", agent=f"Bot/{n}")
+            if n < 10:
+                self.assertEqual(response.status_code, 302)
+        self.assertEqual(response.status_code, 200)
+        self.assertIn("You have sent many reports", text_of(parse(response)))
+        self.assertEqual(MessageFlag.objects.count(), 10)
+        self.assertEqual(self.report_as("192.0.2.51").status_code, 302)  # others still can
+
     def test_unknown_or_hidden_message(self) -> None:
         response = self.client.post(f"{self.wall.url}report/{self.message.pk + 1000}/")
         self.assertEqual(response.status_code, 404)

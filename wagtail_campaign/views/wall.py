@@ -347,15 +347,20 @@ class WallRoutesMixin(RoutablePageMixin):
     @method_decorator(csrf_protect)
     def report(self, request: HttpRequest, message_id: int) -> HttpResponse:
         from ..moderation import flag_message
+        from ..submission import report_allowed
 
         message = self.visible_messages().filter(pk=message_id).first()
+        refused = ""
         if message is not None and request.method == "POST":
-            message.wall = self  # saves flag_message a query for the threshold
-            flag_message(message, request, timezone.now())
-            route = self.reverse_subpage("report", args=(message_id,))  # type: ignore[attr-defined]
-            return self._redirect_to_wall(request, route, "reported")
+            now = timezone.now()
+            if report_allowed(self, request, now):  # type: ignore[arg-type]
+                message.wall = self  # saves flag_message a query for the threshold
+                flag_message(message, request, now)
+                route = self.reverse_subpage("report", args=(message_id,))  # type: ignore[attr-defined]
+                return self._redirect_to_wall(request, route, "reported")
+            refused = _("You have sent many reports in a short time. Please wait a few minutes.")
         context = self.wall_context(request)
-        context["reported_message"] = message
+        context.update(reported_message=message, report_error=refused)
         response = TemplateResponse(
             request,
             "wagtail_campaign/pages/message_wall_report.html",
