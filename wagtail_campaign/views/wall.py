@@ -248,14 +248,25 @@ class WallRoutesMixin(RoutablePageMixin):
             return url
         return wall_url + self.reverse_subpage("feed")  # type: ignore[attr-defined,no-any-return]
 
-    def wall_context(self, request: HttpRequest, *args: Any, **kwargs: Any) -> dict[str, Any]:
+    def is_open_now(self) -> tuple[Any, bool]:
+        """The posting window and whether it is open now (the window costs queries: ask once)."""
+        window = self.window()  # type: ignore[attr-defined]
+        return window, window is not None and window.phase_at(timezone.now()) is Phase.LIVE
+
+    def wall_context(
+        self,
+        request: HttpRequest,
+        *args: Any,
+        window_state: tuple[Any, bool] | None = None,
+        **kwargs: Any,
+    ) -> dict[str, Any]:
         """What every wall template needs: URLs and whether the wall is open."""
         context: dict[str, Any] = super().get_context(request, *args, **kwargs)  # type: ignore[misc]
-        window = self.window()  # type: ignore[attr-defined]
+        window, is_open = window_state or self.is_open_now()
         wall_url = self.wall_url(request)
         context.update(
             window=window,
-            is_open=window is not None and window.phase_at(timezone.now()) is Phase.LIVE,
+            is_open=is_open,
             wall_url=wall_url,
             write_url=wall_url + self.reverse_subpage("write"),  # type: ignore[attr-defined]
             report_url=wall_url + "report/",
@@ -312,10 +323,10 @@ class WallRoutesMixin(RoutablePageMixin):
         from ..submission import submit
 
         language = get_language() or "en"
-        window = self.window()  # type: ignore[attr-defined]
-        if window is None or window.phase_at(timezone.now()) is not Phase.LIVE:
+        window_state = self.is_open_now()
+        if not window_state[1]:
             # Closed: nothing is stored, whatever is posted.
-            return _private(self._render_form(request, None))
+            return _private(self._render_form(request, None, window_state))
         if request.method == "POST":
             form = MessageForm(request.POST, wall=self, language=language)
             if form.is_valid():
@@ -336,10 +347,12 @@ class WallRoutesMixin(RoutablePageMixin):
                 form.add_error("body", refusal_text(outcome.refused_reason))
         else:
             form = MessageForm(wall=self, language=language)
-        return _private(self._render_form(request, form))
+        return _private(self._render_form(request, form, window_state))
 
-    def _render_form(self, request: HttpRequest, form: Any) -> HttpResponse:
-        context = self.wall_context(request)
+    def _render_form(
+        self, request: HttpRequest, form: Any, window_state: tuple[Any, bool]
+    ) -> HttpResponse:
+        context = self.wall_context(request, window_state=window_state)
         context["form"] = form
         return TemplateResponse(request, "wagtail_campaign/pages/message_wall_write.html", context)
 
