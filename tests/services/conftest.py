@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import json
 import os
+import time
 import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -28,6 +29,17 @@ from .support import RedisProcess, ServerProcess, run_tool, service_env
 
 DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/test"
 DEFAULT_REDIS_URL = "redis://127.0.0.1:6379/0"
+
+
+#: (what, seconds) of the slow set-up steps, shown at the end of the run.
+TIMINGS: list[tuple[str, float]] = []
+
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    if TIMINGS:
+        terminalreporter.write_sep("-", "service test set-up")
+        for what, seconds in TIMINGS:
+            terminalreporter.write_line(f"{seconds:6.1f}s  {what}")
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -141,7 +153,11 @@ def template_db(
     _admin_sql(postgres_url, f'CREATE DATABASE "{name}"')
     try:
         env = service_env(DATABASE_URL=url, REDIS_URL=redis_url, SERVICES_CACHE_PREFIX=cache_prefix)
-        walls = json.loads(run_tool(["prepare"], env, timeout=240).strip().splitlines()[-1])
+        started = time.monotonic()
+        walls = json.loads(run_tool(["prepare"], env, timeout=360).strip().splitlines()[-1])
+        TIMINGS.append(
+            ("migrate the template database and build the page tree", time.monotonic() - started)
+        )
         yield ServiceDB(name, url, walls)
     finally:
         _admin_sql(postgres_url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
@@ -178,6 +194,7 @@ def start_server(
     ready_path = next(iter(service_db.walls.values()))["path"]
 
     def start(names: dict[str, dict[str, str]]) -> list[ServerProcess]:
+        started_at = time.monotonic()
         batch = []
         for name, overrides in names.items():
             settings = {
@@ -191,6 +208,9 @@ def start_server(
             batch.append(server)
         for server in batch:
             server.wait_ready(ready_path)
+        TIMINGS.append(
+            (f"start {', '.join(names)} until they answer", time.monotonic() - started_at)
+        )
         return batch
 
     yield start
@@ -211,8 +231,15 @@ def own_redis(log_dir: Path) -> Iterator[RedisProcess]:
 
     if shutil.which("redis-server") is None:
         unavailable("redis-server is not installed")
-    server = RedisProcess(log_dir)
-    server.start()
+    for _attempt in range(3):  # another process may take the free port first
+        server = RedisProcess(log_dir)
+        try:
+            server.start()
+            break
+        except RuntimeError:
+            continue
+    else:
+        raise RuntimeError("could not start redis-server on a free port")
     try:
         yield server
     finally:

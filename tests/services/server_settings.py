@@ -51,6 +51,7 @@ LOGGING = {
         "wagtail_campaign": {"handlers": ["stderr"], "level": "INFO", "propagate": False},
         "ahmadi_campaign": {"handlers": ["stderr"], "level": "INFO", "propagate": False},
         "django.request": {"handlers": ["stderr"], "level": "WARNING", "propagate": False},
+        "django.security": {"handlers": ["stderr"], "level": "WARNING", "propagate": False},
         "django.server": {"handlers": ["stderr"], "level": "INFO", "propagate": False},
     },
 }

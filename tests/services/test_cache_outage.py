@@ -57,7 +57,7 @@ def test_messages_are_held_for_review_while_redis_is_down(
     def timed(call: Callable[[], Response]) -> Response:
         started = time.monotonic()
         response = call()
-        assert time.monotonic() - started < 15, "a request hung on the cache"
+        assert time.monotonic() - started < 20, "a request hung on the cache"
         seen.append(response)
         return response
 
@@ -107,6 +107,7 @@ def test_messages_are_held_for_review_while_redis_is_down(
 
 @pytest.mark.xfail(
     strict=True,
+    raises=AssertionError,  # a broken set-up (an error in a fixture) is not this bug
     reason=(
         "With Redis as Django's default cache, the wall page and its write/ form answer 500 "
         "while Redis is down: the routes build the wall's URL with Page.get_url(request) "

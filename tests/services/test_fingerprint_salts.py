@@ -2,7 +2,7 @@
 
 Threads of a subprocess (server settings, the run's Redis prefix) fingerprint the same
 visitor at the same moment right after the day's salts are gone from the cache, as the
-first requests of a day (or of a fresh cache) do on a busy site. (At ca83bb0 a process
+first requests of a day (or of a fresh cache) do on a busy site. (Before 47ebddd a process
 that lost the race overwrote the winner's salt, and one visitor got up to 6 fingerprints.)
 """
 
