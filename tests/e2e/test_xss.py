@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import concurrent.futures
 import html.parser
+import re
 import time
 import urllib.parse
 from dataclasses import dataclass, field
@@ -55,6 +56,8 @@ WALL_LIST = "[data-wc-messages]"
 REPORT_LIST = ".wc-wall-report .wc-wall__messages"
 #: Report pages opened (evenly spread over the stored messages).
 REPORT_SAMPLE = 15
+#: Playwright's wait for a page or an element, in milliseconds.
+BROWSER_TIMEOUT_MS = 60_000
 #: A bound on the pages followed, far above what the corpus needs.
 MAX_PAGES = 100
 
@@ -197,6 +200,7 @@ class Watch:
 
 def new_page(browser: Any, *, instrument: bool = True) -> tuple[Any, Any, Watch]:
     context = browser.new_context(java_script_enabled=True)
+    context.set_default_timeout(BROWSER_TIMEOUT_MS)  # generous: CI machines can be busy
     if instrument:
         context.add_init_script(script=INSTRUMENT)
     page = context.new_page()
@@ -382,18 +386,52 @@ def test_corpus_is_public_cited_and_large_enough() -> None:
         assert needed in source
 
 
+def _script_sources(policy: str) -> list[str] | None:
+    """The effective script-src of a CSP (falling back to default-src), or None."""
+    directives = {
+        part.split()[0].lower(): part.split()[1:] for part in policy.split(";") if part.strip()
+    }
+    return directives.get("script-src", directives.get("default-src"))
+
+
 def test_wall_responses_carry_a_strict_csp(wall_server: LiveServer) -> None:
     for url in (wall_server.wall_url, wall_server.wall_url + "write/"):
         response = requests.get(url, timeout=30)
         assert response.status_code == 200
         policy = response.headers.get("Content-Security-Policy", "")
-        directives = {
-            part.split()[0]: part.split()[1:] for part in policy.split(";") if part.strip()
-        }
-        assert "script-src" in directives, f"{url}: no script-src in {policy!r}"
-        assert "'unsafe-inline'" not in directives["script-src"], policy
-        assert "'unsafe-eval'" not in directives["script-src"], policy
-        assert directives.get("object-src") == ["'none'"], policy
+        sources = _script_sources(policy)
+        assert sources, f"{url}: no script-src in {policy!r}"
+        assert "'unsafe-inline'" not in sources, policy
+        assert "'unsafe-eval'" not in sources, policy
+        assert not any(s in ("*", "http:", "https:", "data:") for s in sources), policy
+        assert "object-src 'none'" in policy, policy
+    # The feed is JSON that a browser must never sniff into HTML.
+    page = requests.get(wall_server.wall_url, timeout=30).text
+    feed = re.search(r'data-wc-feed="([^"]+)"', page)
+    assert feed, "the wall does not name its feed"
+    response = requests.get(urllib.parse.urljoin(wall_server.wall_url, feed.group(1)), timeout=30)
+    assert response.status_code == 200
+    assert response.headers["Content-Type"].startswith("application/json")
+    assert response.headers.get("X-Content-Type-Options") == "nosniff"
+
+
+def test_query_parameters_are_not_reflected_as_markup(
+    wall_server: LiveServer, browser: Any
+) -> None:
+    payloads = load_corpus()
+    chosen = [payloads[15], payloads[22], payloads[88]]  # svg onload, </script>, iframe srcdoc
+    context, page, watch = new_page(browser)
+    try:
+        for payload in chosen:
+            quoted = urllib.parse.quote(payload, safe="")
+            for path in (f"?posted={quoted}&before={quoted}", f"write/?kind={quoted}"):
+                response = page.goto(wall_server.wall_url + path, wait_until="load")
+                assert response is not None and response.status in (200, 400), path
+                poke(page, "main")
+                assert page.evaluate(HANDLERS_ANYWHERE) == [], path
+        _assert_inert(page, watch, "query parameters")
+    finally:
+        context.close()
 
 
 def inspect(page: Any, selector: str = WALL_LIST) -> dict[str, Any]:
