@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from .moderation import Inspection
 from .similarity import jaccard
 
-__all__ = ["MemoryHistory"]
+__all__ = ["MemoryHistory", "UnorderedHistory"]
 
 #: Most exact comparisons made per lookup, so one lookup has a bounded cost.
 MAX_COMPARISONS = 64
@@ -36,7 +36,7 @@ class _Entry:
 class MemoryHistory:
     """Remembers recent messages (time, fingerprint, digest, shingles) for the policy's rules."""
 
-    def __init__(self, max_age: dt.timedelta = dt.timedelta(hours=1)) -> None:
+    def __init__(self, max_age: dt.timedelta | None = dt.timedelta(hours=1)) -> None:
         self.max_age = max_age
         self._entries: deque[_Entry] = deque()
         self._by_client: dict[str, list[dt.datetime]] = defaultdict(list)
@@ -58,7 +58,8 @@ class MemoryHistory:
             message.shingles,
             message.band_keys,
         )
-        self._forget_before(entry.at - self.max_age)
+        if self.max_age is not None:  # None: remember everything
+            self._forget_before(entry.at - self.max_age)
         self._entries.append(entry)
         if entry.fingerprint:
             bisect.insort(self._by_client[entry.fingerprint], entry.at)
@@ -84,25 +85,44 @@ class MemoryHistory:
                 if not bucket:
                     del self._by_key[key]
 
-    def count_from(self, fingerprint: str, since: dt.datetime) -> int:
+    # ``until`` bounds the windows above too; only UnorderedHistory needs it.
+
+    def count_from(
+        self, fingerprint: str, since: dt.datetime, *, until: dt.datetime | None = None
+    ) -> int:
         times = self._by_client.get(fingerprint, [])
-        return len(times) - bisect.bisect_left(times, since)
+        end = len(times) if until is None else bisect.bisect_right(times, until)
+        return max(0, end - bisect.bisect_left(times, since))
 
     def count_digest(
-        self, digest: str, since: dt.datetime, *, fingerprint: str | None = None
+        self,
+        digest: str,
+        since: dt.datetime,
+        *,
+        fingerprint: str | None = None,
+        until: dt.datetime | None = None,
     ) -> int:
         return sum(
             1
             for entry in self._by_digest.get(digest, ())
-            if entry.at >= since and (fingerprint is None or entry.fingerprint == fingerprint)
+            if since <= entry.at
+            and (until is None or entry.at <= until)
+            and (fingerprint is None or entry.fingerprint == fingerprint)
         )
 
-    def has_similar(self, message: Inspection, since: dt.datetime, threshold: float) -> bool:
+    def has_similar(
+        self,
+        message: Inspection,
+        since: dt.datetime,
+        threshold: float,
+        *,
+        until: dt.datetime | None = None,
+    ) -> bool:
         shingles = message.shingles
         seen: set[int] = set()
         for key in message.band_keys:
             for number, entry in self._by_key.get(key, {}).items():
-                if number in seen or entry.at < since:
+                if number in seen or entry.at < since or (until is not None and entry.at > until):
                     continue
                 seen.add(number)
                 if jaccard(shingles, entry.shingles) >= threshold:
@@ -110,3 +130,45 @@ class MemoryHistory:
                 if len(seen) >= MAX_COMPARISONS:
                     return False
         return False
+
+
+class UnorderedHistory:
+    """A history for messages judged out of time order, such as an import walking back in time.
+
+    The policy's rules look back from a message ("the same text in the last hour"). When
+    newer posts were judged first, looking back alone would count posts from long after
+    the one judged; here every window reaches as far forward as it reaches back, so two
+    posts are compared only when they are close in time, whatever order they come in.
+    Entries are kept for the whole import (no ``max_age``): its size bounds the memory.
+    """
+
+    def __init__(self) -> None:
+        self._history = MemoryHistory(max_age=None)
+        self._at: dt.datetime | None = None
+
+    def __len__(self) -> int:
+        return len(self._history)
+
+    def judging(self, message: Inspection) -> UnorderedHistory:
+        """Say which message the next questions are about (its time centres the windows)."""
+        self._at = message.candidate.submitted_at
+        return self
+
+    def record(self, message: Inspection) -> None:
+        self._history.record(message)
+
+    def _until(self, since: dt.datetime) -> dt.datetime | None:
+        return None if self._at is None else self._at + (self._at - since)
+
+    def count_from(self, fingerprint: str, since: dt.datetime) -> int:
+        return self._history.count_from(fingerprint, since, until=self._until(since))
+
+    def count_digest(
+        self, digest: str, since: dt.datetime, *, fingerprint: str | None = None
+    ) -> int:
+        return self._history.count_digest(
+            digest, since, fingerprint=fingerprint, until=self._until(since)
+        )
+
+    def has_similar(self, message: Inspection, since: dt.datetime, threshold: float) -> bool:
+        return self._history.has_similar(message, since, threshold, until=self._until(since))

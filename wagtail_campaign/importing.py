@@ -12,7 +12,6 @@ with its error shown on the source in the admin.
 from __future__ import annotations
 
 import dataclasses
-import datetime as dt
 import logging
 from collections.abc import Sequence
 from typing import Any, BinaryIO
@@ -21,7 +20,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from ahmadi_campaign.errors import SocialImportError
-from ahmadi_campaign.history import MemoryHistory
+from ahmadi_campaign.history import UnorderedHistory
 from ahmadi_campaign.moderation import Action
 from ahmadi_campaign.sanitize import text_to_html
 from ahmadi_campaign.social import (
@@ -36,7 +35,7 @@ from ahmadi_campaign.social import (
 from . import settings as plugin_settings
 from .models.social import ArchiveImport, Network, SocialSource
 from .models.wall import Message, MessageWallPage
-from .submission import Incoming, judge, message_from
+from .submission import Incoming, inspection_of, message_from
 
 logger = logging.getLogger(__name__)
 
@@ -88,7 +87,7 @@ def store_posts(
     posts: Sequence[SocialPost],
     *,
     kind: str,
-    history: MemoryHistory,
+    history: UnorderedHistory,
 ) -> ImportCounts:
     """Judge ``posts`` with the wall's policy and store the ones it does not reject.
 
@@ -114,7 +113,8 @@ def store_posts(
             continue
         existing.add(key)
         incoming = incoming_from_post(post, kind)
-        inspection, decision = judge(wall, incoming, policy, history)
+        inspection = inspection_of(incoming)
+        decision = policy.inspect(inspection, history.judging(inspection))
         history.record(inspection)
         if decision.action is Action.REJECT:
             counts.rejected += 1
@@ -128,10 +128,6 @@ def store_posts(
         counts.stored = after - before
         counts.duplicates += len(rows) - counts.stored
     return counts
-
-
-def _history() -> MemoryHistory:
-    return MemoryHistory(max_age=dt.timedelta(hours=2))
 
 
 def _wanted(source: SocialSource, post: SocialPost) -> bool:
@@ -155,6 +151,11 @@ def _client(source: SocialSource, fetcher: HttpFetcher | None) -> Any:
     )
 
 
+def default_fetcher() -> HttpFetcher:
+    """The HTTP client of scheduled imports: timeouts, retries and backoff of the core."""
+    return HttpFetcher()
+
+
 def run_source(
     source: SocialSource, *, fetcher: HttpFetcher | None = None, max_pages: int | None = None
 ) -> ImportCounts:
@@ -166,11 +167,13 @@ def run_source(
     Errors from the network or the data end the run and are kept on the source.
     """
     counts = ImportCounts()
-    history = _history()
+    history = UnorderedHistory()
     source.last_run_at = timezone.now()
     try:
-        client = _client(source, fetcher)
-        for _ in range(max_pages or source.max_pages):
+        client = _client(source, fetcher or default_fetcher())
+        # Bluesky's public search serves no cursor to anonymous clients: one page only.
+        anonymous = source.network == Network.BLUESKY and not client.authenticated
+        for _ in range(1 if anonymous else max_pages or source.max_pages):
             if source.network == Network.MASTODON:
                 page = client.fetch_page(
                     max_id=source.cursor or None, since_id=source.since or None
@@ -186,7 +189,7 @@ def run_source(
             found.skipped = len(page.report.skipped)
             found.pages = 1
             counts += found
-            ended = not next_cursor or not page.report.total
+            ended = not next_cursor or not page.report.total or anonymous
             if source.network == Network.BLUESKY and posts and not found.stored:
                 ended = True  # a page with nothing new: the rest was imported before
             if ended:
@@ -219,10 +222,10 @@ def run_source(
     return counts
 
 
-def run_enabled_sources(fetcher: HttpFetcher | None = None) -> dict[int, ImportCounts]:
+def run_enabled_sources() -> dict[SocialSource, ImportCounts]:
     """Run every enabled source once; one failing source does not stop the others."""
     return {
-        source.pk: run_source(source, fetcher=fetcher)
+        source: run_source(source)
         for source in SocialSource.objects.filter(enabled=True).select_related("wall")
     }
 
@@ -248,13 +251,13 @@ def import_archive(archive: ArchiveImport, file: BinaryIO) -> ArchiveImport:
             file, hashtags=archive_hashtags(archive), max_bytes=limit
         )
     except SocialImportError as exc:
-        return _finish(archive, error=str(exc))
+        return finish_archive(archive, error=str(exc))
     posts = list(report.posts)
     archive.total = len(posts) + len(report.skipped)
     archive.skipped = len(report.skipped)
     archive.processed = archive.skipped
     archive.save(update_fields=["total", "skipped", "processed"])
-    history = _history()
+    history = UnorderedHistory()
     for start in range(0, len(posts), BATCH_SIZE):
         batch = posts[start : start + BATCH_SIZE]
         counts = store_posts(archive.wall, batch, kind=archive.kind, history=history)
@@ -263,10 +266,10 @@ def import_archive(archive: ArchiveImport, file: BinaryIO) -> ArchiveImport:
         archive.rejected += counts.rejected
         archive.processed += len(batch)
         archive.save(update_fields=["stored", "duplicates", "rejected", "processed"])
-    return _finish(archive)
+    return finish_archive(archive)
 
 
-def _finish(archive: ArchiveImport, *, error: str = "") -> ArchiveImport:
+def finish_archive(archive: ArchiveImport, *, error: str = "") -> ArchiveImport:
     archive.error = error
     archive.status = ArchiveImport.Status.FAILED if error else ArchiveImport.Status.DONE
     archive.finished_at = timezone.now()

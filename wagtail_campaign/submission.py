@@ -26,7 +26,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from ahmadi_campaign import privacy
-from ahmadi_campaign.moderation import Action, Candidate, Decision, History, Inspection, Policy
+from ahmadi_campaign.moderation import Action, Candidate, Decision, Inspection
 from ahmadi_campaign.sanitize import count_links, text_to_html
 from ahmadi_campaign.similarity import jaccard
 
@@ -277,7 +277,8 @@ def judge_and_store(
         ).first()
         if existing is not None:
             return Outcome(existing, Decision(Action.APPROVE), duplicate=True)
-    inspection, decision = judge(wall, incoming, wall.policy(), DatabaseHistory(wall))
+    inspection = inspection_of(incoming)
+    decision = wall.policy().inspect(inspection, DatabaseHistory(wall))
     if decision.action is Action.REJECT:
         return Outcome(None, decision, refused_reason=decision.reasons[0])
     message = message_from(wall, incoming, inspection, decision, extra_reasons)
@@ -294,11 +295,9 @@ def judge_and_store(
     return Outcome(message, decision)
 
 
-def judge(
-    wall: MessageWallPage, incoming: Incoming, policy: Policy, history: History
-) -> tuple[Inspection, Decision]:
-    """The policy's decision on one message, with the inspection it was made from."""
-    inspection = Inspection(
+def inspection_of(incoming: Incoming) -> Inspection:
+    """What the policy judges of a message (its matching forms are computed once, lazily)."""
+    return Inspection(
         Candidate(
             body=incoming.text,
             submitted_at=incoming.created_at,
@@ -307,7 +306,6 @@ def judge(
             link_count=count_links(incoming.html),
         )
     )
-    return inspection, policy.inspect(inspection, history)
 
 
 def message_from(
