@@ -1,4 +1,5 @@
-"""Moderation in the Wagtail admin: the message listing, its filters, bulk actions and export.
+"""Moderation in the Wagtail admin: the message listing, its filters, bulk actions and export,
+and the social import sources and archive uploads beside it.
 
 Messages are registered as a snippet (in the "Campaigns" menu) because snippets
 bring what moderators need with Wagtail's own look: filters, search, bulk
@@ -16,13 +17,14 @@ from typing import Any
 import django_filters
 from django.db.models import QuerySet
 from django.http import Http404
-from django.urls import reverse
+from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from wagtail.admin.filters import DateRangePickerWidget, WagtailFilterSet
 from wagtail.admin.menu import MenuItem
+from wagtail.admin.panels import FieldPanel, ObjectList
 from wagtail.admin.site_summary import SummaryItem
 from wagtail.admin.ui.tables import Column, DateColumn, StatusTagColumn
 from wagtail.admin.views.mixins import Echo
@@ -39,9 +41,11 @@ from wagtail.snippets.views.snippets import (
 
 from ahmadi_campaign.series import neutralise_cell
 
+from .models.social import ArchiveImport, SocialSource
 from .models.wall import Message, MessageKind, MessageSource, MessageStatus
 from .moderation import ACTIONS, moderate
 from .permissions import message_permission_policy, moderated_walls
+from .views.imports import ArchiveUploadForm, ArchiveUploadView, run_source_now
 
 #: Reason codes a moderator can filter by (the policy's, plus the pipeline's own).
 REASONS = [
@@ -334,3 +338,74 @@ class PendingMessagesSummaryItem(SummaryItem):
         return message_permission_policy.user_has_any_permission(
             self.request.user, ["view", "change"]
         )
+
+
+# ---------------------------------------------------------------- social imports
+
+
+class OwnWallsQuerysetMixin:
+    """Editors see the sources and imports of the walls they may moderate."""
+
+    def get_queryset(self, request: Any) -> Any:
+        model = self.model  # type: ignore[attr-defined]
+        return model.objects.filter(wall__in=moderated_walls(request.user)).select_related("wall")
+
+
+class SocialSourceViewSet(OwnWallsQuerysetMixin, SnippetViewSet):
+    model = SocialSource
+    icon = "globe"
+    menu_label = _("Social media sources")
+    list_display = [
+        "hashtag",
+        "network",
+        Column("wall", label=_("Wall")),
+        "enabled",
+        Column("status_text", label=_("Last run")),
+    ]
+    list_filter = ["network", "enabled"]
+    copy_view_enabled = False
+
+    def get_urlpatterns(self) -> list[Any]:
+        return [
+            *super().get_urlpatterns(),
+            path("run/<int:pk>/", run_source_now, name="run"),
+        ]
+
+
+class ArchiveImportViewSet(OwnWallsQuerysetMixin, SnippetViewSet):
+    model = ArchiveImport
+    icon = "upload"
+    menu_label = _("X archive imports")
+    add_view_class = ArchiveUploadView
+    edit_handler = ObjectList(
+        [FieldPanel("wall"), FieldPanel("archive"), FieldPanel("hashtags"), FieldPanel("kind")],
+        base_form_class=ArchiveUploadForm,
+    )
+    list_display = [
+        "file_name",
+        Column("wall", label=_("Wall")),
+        StatusTagColumn("status", accessor="get_status_display", label=_("Status")),
+        Column("percent", label=_("% done")),
+        "stored",
+        "duplicates",
+        "rejected",
+        "skipped",
+        DateColumn("created_at", label=_("Uploaded")),
+    ]
+    inspect_view_enabled = True
+    inspect_view_fields = [
+        "wall",
+        "file_name",
+        "status",
+        "total",
+        "processed",
+        "stored",
+        "duplicates",
+        "rejected",
+        "skipped",
+        "error",
+        "created_by",
+        "created_at",
+        "finished_at",
+    ]
+    copy_view_enabled = False

@@ -12,9 +12,15 @@ from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import EditView, SnippetViewSet, SnippetViewSetGroup
 
 from . import moderation
-from .models import DataSeries, NotablePerson
+from .models import DataSeries, NotablePerson, SocialSource
 from .views.csv_import import CSVImportView
-from .viewsets import BULK_ACTIONS, MessageViewSet, PendingMessagesSummaryItem
+from .viewsets import (
+    BULK_ACTIONS,
+    ArchiveImportViewSet,
+    MessageViewSet,
+    PendingMessagesSummaryItem,
+    SocialSourceViewSet,
+)
 
 
 def _import_url(series: DataSeries) -> str:
@@ -51,7 +57,13 @@ class DataSeriesViewSet(SnippetViewSet):
 
 
 class CampaignSnippets(SnippetViewSetGroup):
-    items = (MessageViewSet, NotablePersonViewSet, DataSeriesViewSet)
+    items = (
+        MessageViewSet,
+        SocialSourceViewSet,
+        ArchiveImportViewSet,
+        NotablePersonViewSet,
+        DataSeriesViewSet,
+    )
     menu_icon = "site"
     menu_label = _("Campaigns")
     menu_name = "campaigns"
@@ -79,3 +91,17 @@ def pending_messages_summary(request: Any, items: list[Any]) -> None:
 
 for _action in BULK_ACTIONS:
     hooks.register("register_bulk_action", _action)
+
+
+@hooks.register("register_snippet_listing_buttons")
+def social_source_run_button(snippet: Any, user: Any, next_url: str | None = None) -> list[Any]:
+    if isinstance(snippet, SocialSource) and user.has_perm("wagtail_campaign.change_socialsource"):
+        url = reverse("wagtailsnippets_wagtail_campaign_socialsource:run", args=(snippet.pk,))
+        # Wagtail's action controller sends a POST with the CSRF token: imports change data.
+        attrs = {
+            "data-controller": "w-action",
+            "data-action": "w-action#post",
+            "data-w-action-url-value": url,
+        }
+        return [Button(_("Import now"), url=url, icon_name="download", priority=20, attrs=attrs)]
+    return []
