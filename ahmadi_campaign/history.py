@@ -87,6 +87,29 @@ class MemoryHistory:
 
     # ``until`` bounds the windows above too; only UnorderedHistory needs it.
 
+    def _forget_after(self, cutoff: dt.datetime) -> None:
+        """Forget the earliest-recorded entries while they are newer than ``cutoff``.
+
+        For histories filled newest first (an import walking back in time), the mirror
+        image of :meth:`_forget_before`.
+        """
+        while self._entries and self._entries[0].at > cutoff:
+            old = self._entries.popleft()
+            if old.fingerprint:
+                times = self._by_client[old.fingerprint]
+                times.remove(old.at)
+                if not times:
+                    del self._by_client[old.fingerprint]
+            same = self._by_digest[old.digest]
+            same.remove(old)
+            if not same:
+                del self._by_digest[old.digest]
+            for key in old.keys:
+                bucket = self._by_key[key]
+                bucket.pop(old.number, None)
+                if not bucket:
+                    del self._by_key[key]
+
     def count_from(
         self, fingerprint: str, since: dt.datetime, *, until: dt.datetime | None = None
     ) -> int:
@@ -139,12 +162,16 @@ class UnorderedHistory:
     newer posts were judged first, looking back alone would count posts from long after
     the one judged; here every window reaches as far forward as it reaches back, so two
     posts are compared only when they are close in time, whatever order they come in.
-    Entries are kept for the whole import (no ``max_age``): its size bounds the memory.
+    With a ``horizon``, an import that walks back in time (newest first, as Mastodon,
+    Bluesky and archives list posts) forgets posts more than ``horizon`` newer than the one
+    judged, so memory stays bounded by the traffic of one horizon, not by the import's
+    length. It must exceed the policy's longest window.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, horizon: dt.timedelta | None = None) -> None:
         self._history = MemoryHistory(max_age=None)
         self._at: dt.datetime | None = None
+        self.horizon = horizon
 
     def __len__(self) -> int:
         return len(self._history)
@@ -152,6 +179,8 @@ class UnorderedHistory:
     def judging(self, message: Inspection) -> UnorderedHistory:
         """Say which message the next questions are about (its time centres the windows)."""
         self._at = message.candidate.submitted_at
+        if self.horizon is not None:
+            self._history._forget_after(self._at + self.horizon)
         return self
 
     def record(self, message: Inspection) -> None:

@@ -12,6 +12,7 @@ with its error shown on the source in the admin.
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import logging
 from collections.abc import Sequence
 from typing import Any, BinaryIO
@@ -41,6 +42,13 @@ logger = logging.getLogger(__name__)
 
 #: Posts stored per transaction when importing an archive.
 BATCH_SIZE = 500
+#: How far apart in time two posts can be and still be compared by the policy; longer
+#: than its longest window (an hour), so memory stays bounded on long imports.
+HORIZON = dt.timedelta(hours=2)
+
+
+def _history() -> UnorderedHistory:
+    return UnorderedHistory(horizon=HORIZON)
 
 
 @dataclasses.dataclass
@@ -167,7 +175,7 @@ def run_source(
     Errors from the network or the data end the run and are kept on the source.
     """
     counts = ImportCounts()
-    history = UnorderedHistory()
+    history = _history()
     source.last_run_at = timezone.now()
     try:
         client = _client(source, fetcher or default_fetcher())
@@ -252,12 +260,13 @@ def import_archive(archive: ArchiveImport, file: BinaryIO) -> ArchiveImport:
         )
     except SocialImportError as exc:
         return finish_archive(archive, error=str(exc))
-    posts = list(report.posts)
+    # Newest first, like the networks' own listings: the history's horizon relies on it.
+    posts = sorted(report.posts, key=lambda post: post.created_at, reverse=True)
     archive.total = len(posts) + len(report.skipped)
     archive.skipped = len(report.skipped)
     archive.processed = archive.skipped
     archive.save(update_fields=["total", "skipped", "processed"])
-    history = UnorderedHistory()
+    history = _history()
     for start in range(0, len(posts), BATCH_SIZE):
         batch = posts[start : start + BATCH_SIZE]
         counts = store_posts(archive.wall, batch, kind=archive.kind, history=history)

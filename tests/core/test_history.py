@@ -60,3 +60,28 @@ def test_unordered_history_verdicts_do_not_depend_on_far_away_posts() -> None:
     actions = judge_all(UnorderedHistory(), shuffled)
     assert set(actions.values()) == {Action.APPROVE}
     assert len(UnorderedHistory()) == 0
+
+
+def test_a_horizon_bounds_memory_for_a_walk_back_in_time() -> None:
+    history = UnorderedHistory(horizon=dt.timedelta(hours=2))
+    messages = [
+        inspection(f"Post {n} with its own words", -10 * n, f"c{n % 3}") for n in range(500)
+    ]
+    sizes = []
+    for message in messages:  # newest first, ten minutes apart
+        history.judging(message)
+        history.record(message)
+        sizes.append(len(history))
+    assert max(sizes) <= 13  # two hours of posts, ten minutes apart, and the one judged
+    # Forgetting happens only beyond the horizon: close posts still count.
+    repeat = inspection("Post 499 with its own words", -10 * 499 - 5, "c1")
+    assert Policy.default().inspect(repeat, history.judging(repeat)).action is Action.REJECT
+
+
+def test_without_a_horizon_an_unordered_history_keeps_everything() -> None:
+    history = UnorderedHistory()
+    for n in range(50):
+        message = inspection(f"Post {n}", -10 * n)
+        history.judging(message)
+        history.record(message)
+    assert len(history) == 50
