@@ -252,15 +252,33 @@ def post_round(poster: Poster, texts: Sequence[str], offset: int) -> float:
     return len(texts) / (time.perf_counter() - began)
 
 
-def queries_per_post(poster: Poster, text: str, offset: int) -> int:
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
+@dataclass(frozen=True)
+class Split:
+    """Per post: wall-clock milliseconds, of which waiting on SQL, and how many queries."""
 
-    browser = client()
-    with CaptureQueriesContext(connection) as captured:
-        response = browser.post(poster.url, poster.make(offset, text), REMOTE_ADDR=_next_address())
-    assert response.status_code == 302, response.status_code
-    return len(captured.captured_queries)
+    total_ms: float
+    sql_ms: float
+    queries: float
+
+
+def split_post_time(poster: Poster, texts: Sequence[str], offset: int) -> Split:
+    """Post ``texts`` while timing every query (a thin execute wrapper, no profiler)."""
+    from django.db import connection
+
+    spent = [0.0, 0]
+
+    def timed(execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:
+        began = time.perf_counter()
+        try:
+            return execute(sql, params, many, context)
+        finally:
+            spent[0] += time.perf_counter() - began
+            spent[1] += 1
+
+    with connection.execute_wrapper(timed):
+        rate = post_round(poster, texts, offset)
+    n = len(texts)
+    return Split(total_ms=1000 / rate, sql_ms=spent[0] * 1000 / n, queries=spent[1] / n)
 
 
 @dataclass
@@ -272,8 +290,8 @@ class PostingResult:
     live: int
     held: int
     comments: int
-    ours_queries: int
-    theirs_queries: int
+    ours_split: Split
+    theirs_split: Split
     mean_chars: float
 
     @property
@@ -300,7 +318,7 @@ def bench_posting(wall: Any, per_round: int, rounds: int) -> PostingResult:
     reset_posts(wall)
     cache.clear()
     ours, theirs = posters(wall)
-    texts = [text for text, _ in make_messages(per_round * (rounds + 1) + 2, seed=1215)]
+    texts = [text for text, _ in make_messages(per_round * (rounds + 2) + 2, seed=1215)]
     warm = texts[: max(1, per_round // 4)]
     post_round(ours, warm, 0)  # warm: templates, babel's country names, confusables
     post_round(theirs, warm, 0)
@@ -311,10 +329,11 @@ def bench_posting(wall: Any, per_round: int, rounds: int) -> PostingResult:
         for poster in (ours, theirs) if n % 2 == 0 else (theirs, ours):
             poster.rates.append(post_round(poster, chunk, offset))
         offset += per_round
-    ours_queries = queries_per_post(ours, texts[offset], offset)
-    theirs_queries = queries_per_post(theirs, texts[offset], offset)
+    split_texts = texts[offset : offset + max(1, per_round // 4)]
+    ours_split = split_post_time(ours, split_texts, offset)
+    theirs_split = split_post_time(theirs, split_texts, offset)
     stored = Message.objects.filter(wall=wall)
-    expected = len(warm) + rounds * per_round + 1
+    expected = len(warm) + rounds * per_round + len(split_texts)
     live = stored.filter(status="approved").count()
     held = stored.filter(status="pending").count()
     comments = Comment.objects.count()
@@ -327,14 +346,45 @@ def bench_posting(wall: Any, per_round: int, rounds: int) -> PostingResult:
         live=live,
         held=held,
         comments=comments,
-        ours_queries=ours_queries,
-        theirs_queries=theirs_queries,
+        ours_split=ours_split,
+        theirs_split=theirs_split,
         mean_chars=statistics.mean(len(t) for t in texts),
     )
 
 
-def profile_posting(wall: Any, posts: int, top: int = 25) -> str:
-    """cProfile of our side only, ``posts`` posts; the top functions by cumulative time."""
+#: (label, file suffix, function) whose cumulative time the profile breakdown reports.
+PROFILE_PARTS = [
+    ("Wagtail: site and page routing, serve hooks (before our view)", None, None),
+    ("our view, outside submit(): form (token, choices, clean), redirect", None, None),
+    ("submit(): fingerprint (salts in the cache)", "submission.py", "client_fingerprint"),
+    ("submit(): rate limits in the cache", "submission.py", "check"),
+    ("submit(): sanitise and linkify", "ahmadi_campaign/sanitize.py", "text_to_html"),
+    (
+        "policy: 7 rules with the history in the database",
+        "ahmadi_campaign/moderation.py",
+        "inspect",
+    ),
+    ("... of which the near-duplicate scan (`has_similar`)", "submission.py", "has_similar"),
+    ("insert: `Message.save()` and its post_save signals", "django/db/models/base.py", "save"),
+    (
+        "... of which Wagtail's reference index",
+        "wagtail/signal_handlers.py",
+        "update_reference_index_on_save",
+    ),
+]
+
+
+def _cumulative(stats: pstats.Stats, suffix: str, name: str) -> float:
+    raw: dict[Any, Any] = stats.stats  # type: ignore[attr-defined]
+    return sum(
+        entry[3]
+        for (filename, _line, function), entry in raw.items()
+        if function == name and filename.endswith(suffix)
+    )
+
+
+def profile_posting(wall: Any, posts: int, top: int = 25) -> tuple[str, list[tuple[str, float]]]:
+    """cProfile of ``posts`` of our posts: the top functions, and shares of the time by part."""
     from tests.bench.bench_core import make_messages
 
     ours, _ = posters(wall)
@@ -347,7 +397,20 @@ def profile_posting(wall: Any, posts: int, top: int = 25) -> str:
     stats = pstats.Stats(profiler, stream=out)
     stats.sort_stats("cumulative").print_stats(top)
     stats.sort_stats("tottime").print_stats(top)
-    return out.getvalue()
+    total = _cumulative(stats, "tests/bench/bench_wall.py", "post_round")
+    serve = _cumulative(stats, "django/core/handlers/base.py", "_get_response")
+    view = _cumulative(stats, "wagtail_campaign/views/wall.py", "write")
+    submit = _cumulative(stats, "wagtail_campaign/submission.py", "submit")
+    parts = [
+        (PROFILE_PARTS[0][0], serve - view),
+        (PROFILE_PARTS[1][0], view - submit),
+        *(
+            (label, _cumulative(stats, suffix, name))
+            for label, suffix, name in PROFILE_PARTS[2:]
+            if suffix and name
+        ),
+    ]
+    return out.getvalue(), [(label, seconds / total) for label, seconds in parts]
 
 
 # ---------------------------------------------------------------- 2. deep pages
@@ -614,7 +677,31 @@ def _plan_summary(plan: list[str]) -> str:
     return "; ".join(part.lstrip("-> ") for part in (scan, buffers, execution) if part)
 
 
-def render(posting: PostingResult, deep: DeepResult, cache_name: str) -> str:
+def _split(split: Split) -> str:
+    return f"{split.total_ms:.1f} | {split.sql_ms:.1f} | {split.queries:.0f}"
+
+
+def _profile_lines(shares: list[tuple[str, float]], posts: int) -> list[str]:
+    if not shares:
+        return []
+    return [
+        f"Where our time goes (cProfile of {posts} more of our posts; the profiler inflates "
+        "Python-heavy parts, so read the shares as an order of magnitude):",
+        "",
+        "| part of our post | share of its time |",
+        "|---|---:|",
+        *(f"| {label} | {share:.0%} |" for label, share in shares),
+        "",
+    ]
+
+
+def render(
+    posting: PostingResult,
+    deep: DeepResult,
+    cache_name: str,
+    shares: list[tuple[str, float]] = (),  # type: ignore[assignment]
+    profiled: int = 0,
+) -> str:
     page = deep_page(deep.rows)
     post_met = posting.ratio >= TARGET_POST_RATIO
     deep_met = deep.keyset_ratio <= TARGET_DEEP_RATIO
@@ -635,20 +722,24 @@ def render(posting: PostingResult, deep: DeepResult, cache_name: str) -> str:
         "mixed English and Urdu, ~25 % with a link; each post from its own address, through "
         "Django's test client with CSRF checks on; every post succeeded on both sides.",
         "",
-        "| pipeline | messages/s | queries per post | ratio to peer |",
-        "|---|---:|---:|---:|",
+        "| pipeline | messages/s | ratio to peer | ms per post | of which in SQL | "
+        "queries per post |",
+        "|---|---:|---:|---:|---:|---:|",
         f"| ours: `write/` route - CSRF, form and signed token, normalise, sanitise, policy "
         f"(7 rules, history in the database), rate limits in the cache, fingerprint, insert "
-        f"| {posting.ours:,.0f} | {posting.ours_queries} | {posting.ratio:.2f}x |",
+        f"| {posting.ours:,.0f} | {posting.ratio:.2f}x | {_split(posting.ours_split)} |",
         f"| peer: django-contrib-comments `post_comment` - CSRF, security-hash form, insert "
-        f"| {posting.theirs:,.0f} | {posting.theirs_queries} | 1.00x |",
+        f"| {posting.theirs:,.0f} | 1.00x | {_split(posting.theirs_split)} |",
+        "",
+        "(The last three columns come from one further round per side with every query timed.)",
         "",
         f"Target: ours at least {TARGET_POST_RATIO:.1f}x the peer: "
         f"{'met' if post_met else 'NOT met'}. Of our {posting.live + posting.held} stored "
         f"messages {posting.live} went live and {posting.held} were held for review "
-        "(shouting, near-duplicates); the peer stored "
+        "(shouting, links, near-duplicates); the peer stored "
         f"{posting.comments} comments.",
         "",
+        *_profile_lines(shares, profiled),
         f"### Reading page 1 and page {page:,} of a wall of {deep.rows:,} messages",
         "",
         f"{deep.rows:,} approved messages on one wall (table with indexes: {deep.table_size}, "
@@ -703,7 +794,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--rounds", type=int, default=7, help="interleaved rounds per side")
     parser.add_argument("--rows", type=int, default=1_000_000, help="messages on the big wall")
     parser.add_argument("--repeats", type=int, default=51, help="runs of each page query")
-    parser.add_argument("--profile", type=int, default=0, help="cProfile this many of our posts")
+    parser.add_argument(
+        "--profile", type=int, default=100, help="cProfile this many of our posts (0: none)"
+    )
     parser.add_argument("--write", type=Path, help="update this Markdown file in place")
     parser.add_argument(
         "--throwaway-database",
@@ -718,12 +811,12 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         walls = build_walls()
         posting = bench_posting(walls.post, args.posts, args.rounds)
+        listing, shares = profile_posting(walls.post, args.profile) if args.profile else ("", [])
         deep = bench_deep(walls.deep, args.rows, args.repeats)
         backend = settings.CACHES["default"]["BACKEND"].rsplit(".", 1)[-1]
-        section = render(posting, deep, backend)
+        section = render(posting, deep, backend, shares, args.profile)
         print(section)
-        if args.profile:
-            print(profile_posting(walls.post, args.profile))
+        print(listing)
     finally:
         teardown()
     if args.write:

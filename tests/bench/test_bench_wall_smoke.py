@@ -95,6 +95,8 @@ def test_wall_bench_runs_end_to_end_on_postgresql(tmp_path: Path) -> None:
             "200",
             "--repeats",
             "3",
+            "--profile",
+            "2",
             "--write",
             str(target),
         ]
@@ -107,3 +109,4 @@ def test_wall_bench_runs_end_to_end_on_postgresql(tmp_path: Path) -> None:
     assert "| ours: keyset, `page_of_messages(cursor, 20)`" in text
     assert "wc_message_wall_feed" in text  # the plan shows the wall's index
     assert "every post succeeded on both sides" in text
+    assert "| policy: 7 rules with the history in the database |" in text  # the profile ran
