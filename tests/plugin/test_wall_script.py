@@ -28,6 +28,14 @@ WATCH_CSP = (
     "document.addEventListener('securitypolicyviolation', (e) => "
     "window.__violations.push(e.violatedDirective + ' ' + e.blockedURI));"
 )
+# Everything the live region says, in order.
+WATCH_LIVE = (
+    "window.__announced = [];"
+    "document.addEventListener('DOMContentLoaded', () => {"
+    "const live = document.querySelector('[data-wc-live]');"
+    "new MutationObserver(() => window.__announced.push(live.textContent))"
+    ".observe(live, {childList: true, characterData: true, subtree: true}); });"
+)
 
 
 def chromium() -> str:
@@ -62,9 +70,12 @@ class LiveUpdateTests(WallTestCase):
         )
         fresh = self.client.get(feed_url, {"after": after})
         self.assertEqual(len(fresh.json()["messages"]), 1)
+        later = add_messages(self.wall, 2, prefix="later", start=OPEN_AT + dt.timedelta(hours=1))
+        more = self.client.get(feed_url, {"after": fresh.json()["after"]})
+        self.assertEqual(len(more.json()["messages"]), 2)
         answers = {
             self.wall.url: self.recorded(page),
-            feed_url: self.recorded(fresh),
+            feed_url: [self.recorded(fresh), self.recorded(more)],
             "/static/wagtail_campaign/wall.js": {
                 "status": 200,
                 "headers": {"Content-Type": "text/javascript"},
@@ -77,39 +88,51 @@ class LiveUpdateTests(WallTestCase):
             },
         }
         polls: list[str] = []
-        result = self.run_browser(executable, answers, feed_url, polls)
+        new_id = Message.objects.get(source_id="live-1").pk
+        result = self.run_browser(executable, answers, feed_url, polls, new_id)
         self.assertEqual(result["violations"], [])
         self.assertIsNone(result["pwned"])
-        new_id = Message.objects.get(source_id="live-1").pk
-        self.assertEqual(result["first"], f"message-{new_id}")
-        self.assertEqual(result["count"], 4)
+        self.assertEqual(
+            result["order"][:3],
+            [f"message-{m.pk}" for m in reversed(later)] + [f"message-{new_id}"],
+        )
+        self.assertEqual(len(result["order"]), 6)
         # Stripped tags leave their text behind, as plain text.
-        self.assertEqual(result["live"], "Anonymous: Thank youwindow.__pwned=2link")
+        self.assertEqual(
+            result["announced"], ["Anonymous: Thank youwindow.__pwned=2link", "2 new messages"]
+        )
+        self.assertEqual(result["live"], "2 new messages")
         self.assertEqual(result["aria_live"], "polite")
         self.assertEqual(result["tags"], ["P", "A"])
         self.assertIsNone(result["href"])  # the javascript: URL was dropped
         self.assertEqual(result["dir"], "auto")
-        # The script went on polling with the newer cursor and an If-None-Match.
-        self.assertGreaterEqual(len(polls), 2)
+        # The script polled on with each newer cursor, then got 304s.
+        self.assertGreaterEqual(len(polls), 3)
         self.assertIn(f"after={after}", polls[0])
-        self.assertNotIn(f"after={after}", polls[-1])
+        self.assertNotIn(f"after={after}", polls[1])
 
     def run_browser(
-        self, executable: str, answers: dict[str, Any], feed_url: str, polls: list[str]
+        self,
+        executable: str,
+        answers: dict[str, Any],
+        feed_url: str,
+        polls: list[str],
+        new_id: int,
     ) -> dict[str, Any]:
         from playwright.sync_api import sync_playwright
 
         def answer(route: Any) -> None:
             request = route.request
             path = request.url.removeprefix(ORIGIN).split("?", 1)[0]
+            found = answers.get(path)
             if path == feed_url:
                 polls.append(request.url)
-                if len(polls) > 1:
-                    etag = answers[feed_url]["headers"]["ETag"]
-                    if request.headers.get("if-none-match") == etag:
-                        route.fulfill(status=304, headers={"ETag": etag})
-                        return
-            found = answers.get(path)
+                if len(polls) > len(found):  # nothing newer: the last answer's ETag matches
+                    etag = found[-1]["headers"]["ETag"]
+                    self.assertEqual(request.headers.get("if-none-match"), etag)
+                    route.fulfill(status=304, headers={"ETag": etag})
+                    return
+                found = found[len(polls) - 1]
             if found is None:
                 route.fulfill(status=404, body=b"")
                 return
@@ -119,20 +142,21 @@ class LiveUpdateTests(WallTestCase):
             browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
             try:
                 page = browser.new_page()
-                page.add_init_script(FAST_TIMERS + WATCH_CSP)
+                page.add_init_script(FAST_TIMERS + WATCH_CSP + WATCH_LIVE)
                 page.route("**/*", answer)
                 page.goto(ORIGIN + self.wall.url, wait_until="load")
+                page.evaluate(f"() => {{ window.__newId = {new_id}; }}")
                 page.wait_for_function("() => document.querySelectorAll('.wc-message').length > 3")
+                page.wait_for_function("() => document.querySelectorAll('.wc-message').length > 5")
                 page.wait_for_timeout(300)  # a few more polls: 304s must add nothing
                 return dict(
                     page.evaluate(
                         """() => {
-                    const first = document.querySelector('.wc-message');
+                    const first = document.getElementById('message-' + window.__newId);
                     const body = first.querySelector('.wc-message__body');
                     const live = document.querySelector('[data-wc-live]');
                     return {
-                        first: first.id,
-                        count: document.querySelectorAll('.wc-message').length,
+                        order: [...document.querySelectorAll('.wc-message')].map((e) => e.id),
                         live: live.textContent,
                         aria_live: live.getAttribute('aria-live'),
                         tags: [...body.querySelectorAll('*')].map((e) => e.tagName),
@@ -140,6 +164,7 @@ class LiveUpdateTests(WallTestCase):
                         dir: body.getAttribute('dir'),
                         pwned: window.__pwned === undefined ? null : window.__pwned,
                         violations: window.__violations,
+                        announced: window.__announced,
                     };
                 }"""
                     )

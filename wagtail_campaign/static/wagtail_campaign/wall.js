@@ -1,5 +1,5 @@
-// Live updates for a message wall: polls the messages.json feed and adds new messages.
-// The wall works fully without this script. No framework, no third party.
+// Live updates for a message wall: polls the messages.json feed, adds new messages.
+// The wall works fully without it. No framework, no third party.
 (function () {
   "use strict";
   var wall = document.querySelector("[data-wc-wall]");
@@ -92,7 +92,7 @@
         if (empty) empty.remove();
         fresh.slice().reverse().forEach(function (m) { list.insertBefore(render(m), list.firstChild); });
         // Screen readers hear one short summary, not every message.
-        if (live) live.textContent = fresh.length === 1 ? name(fresh[0]) + ": " + parse(fresh[0].body).textContent.slice(0, 140) : "+" + fresh.length;
+        if (live) live.textContent = fresh.length === 1 ? name(fresh[0]) + ": " + parse(fresh[0].body).textContent.slice(0, 140) : list.getAttribute("data-wc-many").replace("%n", fresh.length);
       })
       .catch(function () { slower(2, 300000); })
       .then(schedule);
