@@ -50,6 +50,8 @@ class Shot:
     language: str = "en"
     #: A CSS selector: scroll to it and capture just that element.
     element: str = ""
+    #: A CSS selector: scroll it to the top of the window, then capture the window.
+    scroll_to: str = ""
 
 
 SHOTS = [
@@ -58,13 +60,16 @@ SHOTS = [
     Shot("campaign-chart", "/istandwithahmadis/", DESKTOP, element=".wc-chart"),
     Shot("timeline-desktop", "/istandwithahmadis/timeline/", DESKTOP),
     Shot("wall-desktop", "/istandwithahmadis/wall/", DESKTOP),
+    Shot("wall-messages", "/istandwithahmadis/wall/", DESKTOP, scroll_to=".wc-wall__messages"),
     Shot("campaign-mobile", "/istandwithahmadis/", PHONE),
     Shot("timeline-mobile", "/istandwithahmadis/timeline/", PHONE),
     Shot("wall-mobile", "/istandwithahmadis/wall/", PHONE),
     Shot("try-wall-write-mobile", "/try-the-wall/write/", PHONE),
     Shot("campaign-urdu", "/istandwithahmadis/", DESKTOP, language="ur"),
     Shot("timeline-urdu", "/istandwithahmadis/timeline/", DESKTOP, language="ur"),
-    Shot("wall-urdu", "/istandwithahmadis/wall/", PHONE, language="ur"),
+    Shot(
+        "wall-urdu", "/istandwithahmadis/wall/", PHONE, language="ur", scroll_to="#wc-stats-heading"
+    ),
 ]
 
 
@@ -126,6 +131,10 @@ def take(page: Page, base: str, shot: Shot, out: Path) -> Path:
         locator.scroll_into_view_if_needed()
         locator.screenshot(path=str(target))
     else:
+        if shot.scroll_to:
+            page.locator(shot.scroll_to).first.evaluate(
+                "element => element.scrollIntoView({behavior: 'instant', block: 'start'})"
+            )
         page.screenshot(path=str(target))
     shrink(target)
     return target
