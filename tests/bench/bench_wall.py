@@ -30,6 +30,7 @@ import statistics
 import subprocess
 import sys
 import time
+from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -289,6 +290,7 @@ class PostingResult:
     rounds: int
     live: int
     held: int
+    held_reasons: dict[str, int]
     comments: int
     ours_split: Split
     theirs_split: Split
@@ -336,6 +338,11 @@ def bench_posting(wall: Any, per_round: int, rounds: int) -> PostingResult:
     expected = len(warm) + rounds * per_round + len(split_texts)
     live = stored.filter(status="approved").count()
     held = stored.filter(status="pending").count()
+    held_reasons = Counter(
+        reason
+        for reasons in stored.filter(status="pending").values_list("reasons", flat=True)
+        for reason in reasons
+    )
     comments = Comment.objects.count()
     assert live + held == expected == comments, (live, held, comments, expected)
     return PostingResult(
@@ -345,6 +352,7 @@ def bench_posting(wall: Any, per_round: int, rounds: int) -> PostingResult:
         rounds=rounds,
         live=live,
         held=held,
+        held_reasons=dict(held_reasons.most_common()),
         comments=comments,
         ours_split=ours_split,
         theirs_split=theirs_split,
@@ -677,6 +685,21 @@ def _plan_summary(plan: list[str]) -> str:
     return "; ".join(part.lstrip("-> ") for part in (scan, buffers, execution) if part)
 
 
+def _removed(plan: list[str]) -> str:
+    found = re.search(r"Rows Removed by Filter: (\d+)", "\n".join(plan))
+    if not found or int(found.group(1)) < PAGE:
+        return "the keyset query reads only the rows it returns."
+    return (
+        f"the keyset query still reads and discards {int(found.group(1)):,} index entries and "
+        "rows, because PostgreSQL uses the index for the wall and status only and checks the "
+        "cursor condition row by row (the plan below)."
+    )
+
+
+def _reasons(reasons: dict[str, int]) -> str:
+    return ", ".join(f"{reason}: {n}" for reason, n in reasons.items()) or "none"
+
+
 def _split(split: Split) -> str:
     return f"{split.total_ms:.1f} | {split.sql_ms:.1f} | {split.queries:.0f}"
 
@@ -736,8 +759,15 @@ def render(
         f"Target: ours at least {TARGET_POST_RATIO:.1f}x the peer: "
         f"{'met' if post_met else 'NOT met'}. Of our {posting.live + posting.held} stored "
         f"messages {posting.live} went live and {posting.held} were held for review "
-        "(shouting, links, near-duplicates); the peer stored "
+        f"({_reasons(posting.held_reasons)}); the peer stored "
         f"{posting.comments} comments.",
+        "",
+        f"What it means: one process on this machine stores {posting.ours:,.0f} visitors' "
+        f"messages a second where it would store {posting.theirs:,.0f} comments; a message "
+        f"costs {1 / posting.ratio:.1f}x the time of a comment, and "
+        f"{posting.ours_split.sql_ms / posting.ours_split.total_ms:.0%} of our time is spent "
+        f"waiting on {posting.ours_split.queries:.0f} SQL queries "
+        f"(the peer: {posting.theirs_split.queries:.0f}).",
         "",
         *_profile_lines(shares, profiled),
         f"### Reading page 1 and page {page:,} of a wall of {deep.rows:,} messages",
@@ -757,6 +787,10 @@ def render(
         "",
         f"Target: keyset page {page:,} within {TARGET_DEEP_RATIO:.1f}x of page 1: "
         f"{'met' if deep_met else 'NOT met'}.",
+        "",
+        f'What it means: a reader who follows "older" links {page - 1:,} times waits '
+        f"{deep.keyset_ratio:.1f}x as long for that page as for the newest one with our keyset "
+        f"query, and {deep.offset_ratio:.1f}x with OFFSET; {_removed(deep.plan)}",
         "",
         f"Plan of the keyset query for page {page:,}: {_plan_summary(deep.plan)}. With the "
         f"extra bound (diagnostic row): {_plan_summary(deep.bounded_plan)}.",
