@@ -12,6 +12,7 @@ was held. A policy is built from plain data (:meth:`Policy.from_dict`,
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import re
 import tomllib
 from collections.abc import Iterable, Mapping
@@ -22,7 +23,7 @@ from typing import Any, ClassVar, Protocol
 
 from . import similarity
 from .errors import PolicyConfigError
-from .text import grapheme_count, matching_form
+from .text import grapheme_count, graphemes, matching_form
 
 __all__ = [
     "Action",
@@ -191,7 +192,10 @@ class LengthRule(Rule):
         too_short_possible = self.min_chars > 1 or not body
         if not (too_long_possible or too_short_possible):
             return APPROVED
-        count = grapheme_count(body)
+        if too_long_possible:
+            count = grapheme_count(body)
+        else:  # only "too short" is possible: segmenting the first few graphemes settles it
+            count = sum(1 for _ in itertools.islice(graphemes(body), self.min_chars))
         if count < self.min_chars:
             return Verdict(
                 Action.REJECT, "too_short", f"Write at least {self.min_chars} characters."

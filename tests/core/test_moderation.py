@@ -285,3 +285,19 @@ def test_invalid_toml_is_a_policy_error() -> None:
 
 def test_action_severity_orders_actions() -> None:
     assert Action.APPROVE.severity < Action.HOLD.severity < Action.REJECT.severity
+
+
+def test_length_rule_counts_user_perceived_characters_for_the_minimum() -> None:
+    from ahmadi_campaign.history import MemoryHistory
+    from ahmadi_campaign.moderation import LengthRule
+
+    rule = LengthRule(min_chars=2, max_chars=1000)
+    at = dt.datetime(2015, 12, 1, tzinfo=dt.UTC)
+
+    def code(body: str) -> str:
+        return rule.check(Inspection(Candidate(body, at)), MemoryHistory()).code
+
+    assert code("\U0001f468\u200d\U0001f469\u200d\U0001f467") == "too_short"  # one family emoji
+    assert code("\u0622\u0621") == "ok"  # two Urdu letters
+    assert code("e\u0301") == "too_short"  # one accented letter, two code points
+    assert code("e\u0301e") == "ok"
