@@ -63,6 +63,20 @@ def run_tool(args: list[str], env: dict[str, str], timeout: float) -> str:
     return done.stdout
 
 
+def _die_with_parent() -> None:
+    """In the child (Linux): get SIGTERM if the test process dies, so nothing is orphaned."""
+    try:
+        import ctypes
+
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
+
+
+#: For Popen(preexec_fn=...): only where prctl exists.
+DIE_WITH_PARENT = _die_with_parent if sys.platform == "linux" else None
+
+
 def stop_process(proc: subprocess.Popen[bytes], *, grace: float = 10.0) -> None:
     """Terminate our own child (its process group), then kill it; never waits unbounded."""
     if proc.poll() is not None:
@@ -120,6 +134,7 @@ class ServerProcess:
                 stderr=err,
                 stdin=subprocess.DEVNULL,
                 start_new_session=True,
+                preexec_fn=DIE_WITH_PARENT,  # called from the main thread only
             )
 
     def wait_ready(self, ready_path: str, *, timeout: float = 90.0, attempts: int = 3) -> None:
@@ -282,6 +297,7 @@ class RedisProcess:
                 stderr=subprocess.STDOUT,
                 stdin=subprocess.DEVNULL,
                 start_new_session=True,
+                preexec_fn=DIE_WITH_PARENT,  # called from the main thread only
             )
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:

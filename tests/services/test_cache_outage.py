@@ -113,17 +113,21 @@ def test_messages_are_held_for_review_while_redis_is_down(
         "while Redis is down: the routes build the wall's URL with Page.get_url(request) "
         "(WallRoutesMixin.wall_url, from wall_context), and Wagtail's "
         "Site.get_site_root_paths() reads django.core.cache.cache unguarded, so "
-        "redis.exceptions.ConnectionError escapes. Only a form loaded before the outage "
-        "can be sent."
+        "redis.exceptions.ConnectionError escapes (also when a sent form is shown again with "
+        "an error). Only a valid form loaded before the outage can be sent."
     ),
 )
 def test_wall_and_form_pages_answer_while_redis_is_down(
     server: ServerProcess, redis_up: RedisProcess, service_db: ServiceDB
 ) -> None:
     wall = service_db.walls["outage"]["path"]
+    visitor = Visitor("ServicesTest/1.0 (outage D)", forwarded_for="198.51.100.63")
+    assert visitor.load_form(server.port, wall).status == 200
     redis_up.kill()
     try:
         statuses = {path: request("GET", server.port, path)[0] for path in (wall, f"{wall}write/")}
+        # A form with an error is shown again, with the error: that needs the page too.
+        statuses["POST write/ (too short)"] = visitor.send(server.port, wall, "x").status
     finally:
         redis_up.start()
-    assert statuses == {wall: 200, f"{wall}write/": 200}
+    assert statuses == {wall: 200, f"{wall}write/": 200, "POST write/ (too short)": 200}
