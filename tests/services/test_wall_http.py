@@ -112,7 +112,10 @@ def test_rate_limit_is_shared_by_two_processes_through_redis(
         for key in client.scan_iter(match=f"{cache_prefix}:*:wagtail_campaign:rl:{wall['id']}:*")
         if b":wall:" not in key
     ]
-    assert counters == [attempts]
+    assert counters == [attempts], (
+        "expected one per-client counter (wagtail_campaign:rl:<wall>:<fingerprint>:<window>) "
+        f"holding every attempt; found {counters}"
+    )
 
 
 def test_no_raw_ip_in_database_cache_or_logs(
