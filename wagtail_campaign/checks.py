@@ -75,6 +75,19 @@ def check_settings(app_configs: Any = None, **kwargs: Any) -> list[Error]:
                     id="wagtail_campaign.E005",
                 )
             )
+    accounts = configured.get("SOCIAL_ACCOUNTS", {})
+    if not isinstance(accounts, dict) or not all(
+        isinstance(entry, dict) and {"handle", "app_password"} <= set(entry)
+        for entry in accounts.values()
+    ):
+        errors.append(
+            Error(
+                "WAGTAIL_CAMPAIGN['SOCIAL_ACCOUNTS'] must map names to "
+                "{'handle': ..., 'app_password': ...}.",
+                hint="Read the app password from the environment; never commit it.",
+                id="wagtail_campaign.E006",
+            )
+        )
     return errors
 
 

@@ -120,3 +120,20 @@ class SocialAdminTests(WagtailTestUtils, TestCase):
         path = Path(tempfile.mkdtemp(prefix="wc-imports-"))
         self.addCleanup(lambda: [p.unlink() for p in path.iterdir()] and None)
         return path
+
+
+class SocialSettingsCheckTests(TestCase):
+    def test_social_accounts_must_name_handle_and_password(self) -> None:
+        from wagtail_campaign.checks import check_settings
+
+        good = {"ours": {"handle": "a.example", "app_password": "x"}}
+        for value, ids in (
+            (good, []),
+            ({"ours": {"handle": "a.example"}}, ["wagtail_campaign.E006"]),
+            (["not", "a", "dict"], ["wagtail_campaign.E006"]),
+        ):
+            with (
+                self.subTest(value=value),
+                override_settings(WAGTAIL_CAMPAIGN={"SOCIAL_ACCOUNTS": value}),
+            ):
+                self.assertEqual([e.id for e in check_settings()], ids)
