@@ -20,7 +20,8 @@ DATABASES = {
 
 CACHES = {
     "default": {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        # The recommended production back end: pages stay up while Redis is down.
+        "BACKEND": "wagtail_campaign.cache.ResilientRedisCache",
         "LOCATION": os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0"),
         # Redis is shared with other test runs: every key of this run carries its prefix.
         "KEY_PREFIX": os.environ.get("SERVICES_CACHE_PREFIX", "wagtail-campaign-services"),
