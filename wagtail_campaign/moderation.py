@@ -43,7 +43,9 @@ def flag_message(message: Message, request: HttpRequest, now: dt.datetime) -> bo
 
     Returns whether this report was new (the same visitor reporting twice counts once).
     """
-    fingerprint, _degraded = client_fingerprint(request, now)
+    # Reporters are counted by network (an IPv6 /64), not by network and browser: one
+    # person changing their user agent must not hide a message alone.
+    fingerprint, _degraded = client_fingerprint(request, now, with_agent=False)
     try:
         with transaction.atomic():
             MessageFlag.objects.create(message=message, fingerprint=fingerprint, created_at=now)

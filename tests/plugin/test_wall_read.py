@@ -238,7 +238,10 @@ class ReportTests(WallTestCase):
         self.report_as("192.0.2.2")
         self.assertEqual(self.status(), MessageStatus.APPROVED)
         self.assertEqual(self.message.flag_count, 2)
-        self.report_as("192.0.2.2", agent="Chromium")  # same address, another browser
+        # Reporters are counted by network: the same address in another browser counts once.
+        self.report_as("192.0.2.2", agent="Chromium")
+        self.assertEqual(self.status(), MessageStatus.APPROVED)
+        self.report_as("192.0.2.3")
         self.assertEqual(self.status(), MessageStatus.HIDDEN)
         self.assertEqual(self.message.flag_count, 3)
         self.assertNotIn(self.message.pk, message_ids(self.client.get(self.wall.url)))

@@ -22,7 +22,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 SERVER_SETTINGS = "tests.services.server_settings"
 HOST = "127.0.0.1"
-#: The refusal a rate-limited visitor reads (wagtail_campaign.views.wall._refusal_text).
+#: The refusal a rate-limited visitor reads (wagtail_campaign.views.wall.refusal_text).
 RATE_LIMITED_TEXT = "You have posted several messages in a short time"
 
 

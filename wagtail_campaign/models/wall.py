@@ -203,8 +203,8 @@ class MessageWallPage(WallRoutesMixin, CampaignTemplateMixin, Page):  # type: ig
     def linked_campaign(self) -> CampaignPage | None:
         if self.campaign_id:
             return self.campaign  # type: ignore[return-value]
-        ancestor = self.get_ancestors().type(CampaignPage).last() if self.pk else None
-        return ancestor.specific if ancestor else None  # type: ignore[return-value]
+        # One query: the nearest campaign page above, already of the specific type.
+        return CampaignPage.objects.ancestor_of(self).last() if self.pk else None
 
     def window(self) -> Campaign | None:
         """The posting window as a core :class:`Campaign`, or ``None`` if none is set."""

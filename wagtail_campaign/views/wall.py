@@ -337,7 +337,10 @@ class WallRoutesMixin(RoutablePageMixin):
                     kind=data["kind"],
                     display_name=data["display_name"],
                     country=data["country"],
-                    language=language,
+                    # The interface language says nothing of the message's own language
+                    # (an English message from the Urdu page): leave it unknown and let
+                    # dir="auto" place the text.
+                    language="",
                     request=request,
                 )
                 if outcome.stored:
