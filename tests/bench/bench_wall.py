@@ -49,6 +49,7 @@ POST_WALL_SLUG = "bench-post-wall"
 DEEP_WALL_SLUG = "bench-deep-wall"
 TARGET_POST_RATIO = 1.0
 TARGET_DEEP_RATIO = 1.2
+LOAD_AT_START = "unknown"
 
 
 # ---------------------------------------------------------------- set-up
@@ -736,7 +737,8 @@ def render(
     lines = [
         MARK_START,
         f"Measured {dt.date.today().isoformat()} on {machine()}; cache: {cache_name} "
-        "(the same for both sides).",
+        f"(the same for both sides); load average {LOAD_AT_START} when the run began (other "
+        "jobs share the machine: compare the ratios, not the absolute figures).",
         "",
         "### Posting a message, end to end",
         "",
@@ -839,6 +841,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     args = parser.parse_args(argv)
 
+    global LOAD_AT_START
+    LOAD_AT_START = f"{os.getloadavg()[0]:.1f}"
     teardown = setup_django(throwaway=args.throwaway_database)
     try:
         from django.conf import settings
