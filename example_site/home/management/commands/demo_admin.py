@@ -49,5 +49,5 @@ class Command(BaseCommand):
             user.save()
         self.stdout.write(
             f"Demo admin (local demo only): user {USERNAME}, password {password}\n"
-            f"  stored in {PASSWORD_FILE}; delete that file and the user to change it."
+            f"  stored in {PASSWORD_FILE}; delete that file to get a new one."
         )
