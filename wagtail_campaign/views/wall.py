@@ -58,11 +58,17 @@ def _private(response: HttpResponse) -> HttpResponse:
 
 
 def _older_than(cursor: Cursor) -> Q:
-    return Q(created_at__lt=cursor.timestamp) | Q(created_at=cursor.timestamp, id__lt=cursor.id)
+    # The first term repeats what the OR implies: PostgreSQL can use it as an index bound
+    # (the OR alone is checked row by row, so page 1,000 read 20,000 rows to skip them).
+    return Q(created_at__lte=cursor.timestamp) & (
+        Q(created_at__lt=cursor.timestamp) | Q(created_at=cursor.timestamp, id__lt=cursor.id)
+    )
 
 
 def _newer_than(cursor: Cursor) -> Q:
-    return Q(created_at__gt=cursor.timestamp) | Q(created_at=cursor.timestamp, id__gt=cursor.id)
+    return Q(created_at__gte=cursor.timestamp) & (
+        Q(created_at__gt=cursor.timestamp) | Q(created_at=cursor.timestamp, id__gt=cursor.id)
+    )
 
 
 def message_json(message: Any) -> dict[str, Any]:
