@@ -195,11 +195,12 @@ class Command(BaseCommand):
             ("heading", "Lives lost, year by year"),
             ("chart", {"series": series, "kind": "", "takeaway": content.CHART_TAKEAWAY}),
             ("paragraph", RichText(content.RUNNING_TOTALS)),
-            ("heading", "Latest on the timeline"),
+            # The excerpt brings its own heading: the timeline's title.
             (
                 "timeline_excerpt",
                 {"timeline": timeline, "category": "", "limit": 5, "newest_first": True},
             ),
+            ("heading", "Pass it on"),
             ("share_bar", {"text": "", "networks": [], "mastodon": True}),
         ]
         campaign.after_body = [("paragraph", RichText(content.AFTER_CAMPAIGN))]
