@@ -177,3 +177,13 @@ def test_seeded_campaign_and_walls(seeded_twice: dict[str, Any]) -> None:
     assert len(messages) == len(content.SAMPLE_MESSAGES)
     assert {status for status, _name, _source in messages} == {"approved"}
     assert {source for _status, _name, source in messages} == {"site"}
+
+
+def test_demo_password_is_generated_once_and_kept_private(tmp_path: Path) -> None:
+    from example_site.home.management.commands.demo_admin import demo_password
+
+    stored = tmp_path / ".demo-admin-password"
+    first = demo_password(stored)
+    assert len(first) >= 16
+    assert demo_password(stored) == first
+    assert stored.stat().st_mode & 0o077 == 0  # readable by its owner only
