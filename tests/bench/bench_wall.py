@@ -467,15 +467,21 @@ JOIN bench_samples AS s ON s.n = g %% %(n_samples)s
 """
 
 
-def ensure_rows(wall: Any, rows: int) -> tuple[bool, float]:
+def ensure_rows(wall: Any, rows: int, rebuild: bool = False) -> tuple[bool, float]:
     """Give ``wall`` exactly ``rows`` approved messages; return (built now, seconds taken)."""
     from django.db import connection, transaction
 
     from wagtail_campaign.models import Message
 
     stored = Message.objects.filter(wall=wall)
-    if stored.count() == rows and stored.filter(status="approved").count() == rows:
+    if not rebuild and stored.count() == rows == stored.filter(status="approved").count():
         return False, 0.0
+    others = Message.objects.exclude(wall__slug__in=[POST_WALL_SLUG, DEEP_WALL_SLUG])
+    if others.exists():  # the build truncates the table: never in a database with real walls
+        raise SystemExit(
+            "This database holds messages of walls other than the benchmark's; point "
+            "BENCH_DATABASE_URL at a database of its own."
+        )
     began = time.perf_counter()
     samples = _samples()
     # One transaction (PostgreSQL's DDL is transactional, so a failure leaves the schema as
@@ -584,12 +590,12 @@ def deep_page(rows: int) -> int:
     return max(2, min(DEEP_PAGE, rows // PAGE))
 
 
-def bench_deep(wall: Any, rows: int, repeats: int) -> DeepResult:
+def bench_deep(wall: Any, rows: int, repeats: int, rebuild: bool = False) -> DeepResult:
     from django.db import connection
 
     from ahmadi_campaign.feed import Cursor
 
-    built, seconds = ensure_rows(wall, rows)
+    built, seconds = ensure_rows(wall, rows, rebuild)
     page = deep_page(rows)
     visible = wall.visible_messages()
     # The cursor a reader holds after following "older" links to page ``page``: the last
@@ -835,6 +841,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     parser.add_argument("--write", type=Path, help="update this Markdown file in place")
     parser.add_argument(
+        "--rebuild", action="store_true", help="rebuild the big wall even if its rows are there"
+    )
+    parser.add_argument(
         "--throwaway-database",
         action="store_true",
         help="use a fresh database made from the models and drop it afterwards (smoke test)",
@@ -850,7 +859,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         walls = build_walls()
         posting = bench_posting(walls.post, args.posts, args.rounds)
         listing, shares = profile_posting(walls.post, args.profile) if args.profile else ("", [])
-        deep = bench_deep(walls.deep, args.rows, args.repeats)
+        deep = bench_deep(walls.deep, args.rows, args.repeats, args.rebuild)
         backend = settings.CACHES["default"]["BACKEND"].rsplit(".", 1)[-1]
         section = render(posting, deep, backend, shares, args.profile)
         print(section)
