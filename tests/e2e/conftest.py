@@ -38,7 +38,9 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--no-first-run",
 ]
-SETTINGS = "tests.e2e.server_settings"
+#: The server's settings; another module can be named (for instance one that breaks the
+#: escaping on purpose, to watch these tests fail).
+SETTINGS = os.environ.get("E2E_SERVER_SETTINGS", "tests.e2e.server_settings")
 #: Bounded waits, in seconds.
 MIGRATE_TIMEOUT = 300
 START_TIMEOUT = 60

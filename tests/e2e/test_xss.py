@@ -56,6 +56,8 @@ WALL_LIST = "[data-wc-messages]"
 REPORT_LIST = ".wc-wall-report .wc-wall__messages"
 #: Report pages opened (evenly spread over the stored messages).
 REPORT_SAMPLE = 15
+#: Hosts a test page may load from: the live server only.
+LOCAL_HOSTS = {"127.0.0.1", "localhost"}
 #: Playwright's wait for a page or an element, in milliseconds.
 BROWSER_TIMEOUT_MS = 60_000
 #: A bound on the pages followed, far above what the corpus needs.
@@ -179,6 +181,8 @@ class Watch:
     dialogs: list[str] = field(default_factory=list)
     console: list[str] = field(default_factory=list)
     page_errors: list[str] = field(default_factory=list)
+    #: Requests to any host but the test server: nothing on the wall loads from elsewhere.
+    foreign_requests: list[str] = field(default_factory=list)
 
     def attach(self, page: Any) -> None:
         def on_dialog(dialog: Any) -> None:
@@ -203,8 +207,20 @@ def new_page(browser: Any, *, instrument: bool = True) -> tuple[Any, Any, Watch]
     context.set_default_timeout(BROWSER_TIMEOUT_MS)  # generous: CI machines can be busy
     if instrument:
         context.add_init_script(script=INSTRUMENT)
-    page = context.new_page()
     watch = Watch()
+
+    def only_local(route: Any) -> None:
+        # Hermetic, and a detector too: a payload that reached the DOM as markup would try
+        # to load from another host (and the machine has no Internet to wait for).
+        host = urllib.parse.urlsplit(route.request.url).hostname
+        if host in LOCAL_HOSTS:
+            route.continue_()
+        else:
+            watch.foreign_requests.append(route.request.url)
+            route.abort()
+
+    context.route("**/*", only_local)
+    page = context.new_page()
     watch.attach(page)
     return context, page, watch
 
@@ -472,6 +488,7 @@ def _assert_inert(page: Any, watch: Watch, where: str) -> dict[str, Any]:
     assert watch.dialogs == [], f"{where}: dialogs: {watch.dialogs[:10]}"
     assert watch.csp_console == [], f"{where}: {watch.csp_console[:10]}"
     assert watch.page_errors == [], f"{where}: page errors: {watch.page_errors[:10]}"
+    assert watch.foreign_requests == [], f"{where}: requests elsewhere: {watch.foreign_requests}"
     return found
 
 
@@ -699,3 +716,15 @@ def test_detector_sees_a_real_dialog_without_the_recorders(browser: Any) -> None
     finally:
         context.close()
     assert watch.dialogs == ["alert: 1"]
+
+
+def test_detector_sees_a_request_to_another_host(browser: Any) -> None:
+    payload = next(p for p in load_corpus() if p.startswith("<script src=//brutelogic"))
+    context, page, watch = new_page(browser)
+    try:
+        _serve_raw(page, payload)
+        with pytest.raises(AssertionError, match="requests elsewhere"):
+            _assert_inert(page, watch, "control")
+    finally:
+        context.close()
+    assert [u.split("/")[2] for u in watch.foreign_requests] == ["brutelogic.com.br"]
