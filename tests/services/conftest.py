@@ -8,8 +8,9 @@ reason; with ``CI=true`` they fail instead, so a CI run cannot turn green by ski
 Databases: the migrations run once per session into a template database
 (``wcsvc_<run>_tmpl``: 166 migrations, 20-25 s on an idle 2-CPU machine, over a minute
 under load), which also receives the page tree; every test module then gets its own
-fresh copy (``CREATE DATABASE ... TEMPLATE``, under a second). All of them are dropped at the end. Redis keys of the run carry the
-prefix ``wcsvc-<run>`` and are deleted at the end; nothing else in Redis is touched.
+fresh copy (``CREATE DATABASE ... TEMPLATE``, under a second). All of them are dropped at
+the end. Redis keys of the run carry the prefix ``wcsvc-<run>`` and are deleted at the
+end; nothing else in Redis is touched.
 """
 
 from __future__ import annotations
