@@ -61,6 +61,7 @@ bench: venv
 	$(BIN)/python -m tests.bench.bench_core --write docs/performance.md
 	$(BIN)/python -m tests.bench.bench_pages --write docs/performance.md
 	$(BIN)/python -m tests.bench.bench_wall --write docs/performance.md
+	$(BIN)/python -m tests.bench.bench_social --write docs/performance.md
 
 clean:
 	rm -rf $(VENV) docs/_build .pytest_cache .mypy_cache .ruff_cache .hypothesis .coverage
