@@ -14,16 +14,23 @@ is opened in Chromium with an instrumented page:
 * every element in the message list receives the events the payloads wait for
   (mouse, focus, keyboard, clipboard, drag, load/error...), so handlers that
   need a user would fire too;
-* the DOM of the list is checked for anything outside the allow-list.
+* the DOM of the list is checked for anything outside the allow-list;
+* every request to a host other than the test server is aborted and reported.
 
 The same is done for messages that arrive later through the JSON feed and
-``wall.js``. ``test_detector_*`` prove that the detector does fire on a page
-without our escaping and sanitising, so the main tests cannot pass vacuously.
+``wall.js``, for the report page (which shows the message again), for the form
+typed into in Chromium (a refused message is shown again in its fields) and for
+query parameters. ``test_detector_*`` prove that each detector fires on a page
+without our escaping, so the main tests cannot pass vacuously.
+
+To watch the suite fail, point ``E2E_SERVER_SETTINGS`` at a settings module that
+breaks the escaping (see ``tests/e2e/README.md``).
 """
 
 from __future__ import annotations
 
 import concurrent.futures
+import hashlib
 import html.parser
 import re
 import time
@@ -163,6 +170,15 @@ MESSAGES = r"""
   }))
 """
 
+
+#: Everything on a page that could carry an event handler or a script URL.
+HANDLERS_ANYWHERE = r"""
+() => Array.from(document.querySelectorAll("*")).flatMap((el) =>
+  Array.from(el.attributes)
+    .filter((a) => /^on/i.test(a.name) || (/^(href|src|action|formaction|data)$/i.test(a.name)
+      && /^\s*(javascript|data|vbscript):/i.test(a.value)))
+    .map((a) => `${el.tagName} ${a.name}=${a.value.slice(0, 60)}`))
+"""
 
 INSPECT = f"""
 (selector) => ({{
@@ -400,6 +416,8 @@ def test_corpus_is_public_cited_and_large_enough() -> None:
         "d1d91db7a5b52908670c034570db591f5ff190c6",
     ):
         assert needed in source
+    digest = hashlib.sha256(CORPUS.read_bytes()).hexdigest()
+    assert digest in source, f"payloads.txt changed: its sha256 is now {digest}"
 
 
 def _script_sources(policy: str) -> list[str] | None:
@@ -609,14 +627,6 @@ def test_report_pages_show_payloads_inert(
 #: A textarea break-out. Our own line, NOT from the public corpus: the corpus has no
 #: ``</textarea>`` payload, and the write form puts a refused message back in a textarea.
 TEXTAREA_BREAKOUT = "</textarea><img src=x onerror=alert(1)><textarea>"
-#: Everything on a page that could carry an event handler or a script URL.
-HANDLERS_ANYWHERE = r"""
-() => Array.from(document.querySelectorAll("*")).flatMap((el) =>
-  Array.from(el.attributes)
-    .filter((a) => /^on/i.test(a.name) || (/^(href|src|action|formaction|data)$/i.test(a.name)
-      && /^\s*(javascript|data|vbscript):/i.test(a.value)))
-    .map((a) => `${el.tagName} ${a.name}=${a.value.slice(0, 60)}`))
-"""
 
 
 def test_the_form_in_the_browser_keeps_payloads_inert(
