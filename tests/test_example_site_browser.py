@@ -115,3 +115,31 @@ def test_the_admin_runs_clean_under_its_policy(site: dict[str, Any]) -> None:
         "/admin/snippets/wagtail_campaign/dataseries/",
     ]
     assert _visit(site, paths, login=True) == []
+
+
+def test_a_visitor_posts_on_the_open_wall_and_a_moderator_sees_it(site: dict[str, Any]) -> None:
+    context = site["browser"].new_context()
+    page = context.new_page()
+    problems: list[str] = []
+    site["shots"].watch(page, problems)
+    base = site["base"]
+    page.goto(base + "/try-the-wall/write/", wait_until="networkidle")
+    page.fill("textarea[name=body]", "Trying the demo wall from the browser test.")
+    page.check("input[name=kind][value=support]")
+    page.wait_for_timeout(3500)  # the form must stay open a few seconds, as a person's would
+    page.click("main button[type=submit]")  # not the header's language buttons
+    page.wait_for_load_state("networkidle")
+    assert "posted=review" in page.url
+    assert problems == []
+    context.close()
+    # Pre-moderation: the message waits in the admin listing for a moderator.
+    admin = site["browser"].new_context()
+    page = admin.new_page()
+    page.goto(base + "/admin/login/", wait_until="networkidle")
+    page.fill("#id_username", "demo-admin")
+    page.fill("#id_password", site["password"])
+    page.click("button[type=submit]")
+    page.wait_for_load_state("networkidle")
+    page.goto(base + "/admin/snippets/wagtail_campaign/message/?status=pending")
+    assert "Trying the demo wall from the browser test." in page.content()
+    admin.close()
