@@ -385,7 +385,7 @@ class ArchiveImportViewSet(OwnWallsQuerysetMixin, SnippetViewSet):
         "file_name",
         Column("wall", label=_("Wall")),
         StatusTagColumn("status", accessor="get_status_display", label=_("Status")),
-        Column("percent", label=_("% done")),
+        Column("percent", label=_("Percent done")),
         "stored",
         "duplicates",
         "rejected",
