@@ -7,69 +7,247 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('wagtail_campaign', '0002_message_wall'),
+        ("wagtail_campaign", "0002_message_wall"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='ArchiveImport',
+            name="ArchiveImport",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('file_name', models.CharField(max_length=255, verbose_name='file')),
-                ('stored_path', models.CharField(blank=True, editable=False, max_length=500)),
-                ('hashtags', models.CharField(blank=True, help_text="Space-separated. Empty: the hashtags of the wall's campaign.", max_length=300, verbose_name='only posts with these hashtags')),
-                ('kind', models.CharField(choices=[('support', 'Support'), ('thanks', 'Thanks'), ('testimony', 'Testimony'), ('other', 'Other')], default='support', max_length=20, verbose_name='imported as')),
-                ('status', models.CharField(choices=[('queued', 'Queued'), ('running', 'Importing'), ('done', 'Done'), ('failed', 'Failed')], default='queued', max_length=10, verbose_name='status')),
-                ('total', models.PositiveIntegerField(default=0, verbose_name='posts in the archive')),
-                ('processed', models.PositiveIntegerField(default=0, verbose_name='processed')),
-                ('stored', models.PositiveIntegerField(default=0, verbose_name='stored')),
-                ('duplicates', models.PositiveIntegerField(default=0, verbose_name='already there')),
-                ('rejected', models.PositiveIntegerField(default=0, verbose_name='rejected')),
-                ('skipped', models.PositiveIntegerField(default=0, verbose_name='skipped')),
-                ('error', models.TextField(blank=True, verbose_name='error')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='uploaded')),
-                ('finished_at', models.DateTimeField(blank=True, null=True, verbose_name='finished')),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='uploaded by')),
-                ('wall', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='archive_imports', to='wagtail_campaign.messagewallpage', verbose_name='wall')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("file_name", models.CharField(max_length=255, verbose_name="file")),
+                ("stored_path", models.CharField(blank=True, editable=False, max_length=500)),
+                (
+                    "hashtags",
+                    models.CharField(
+                        blank=True,
+                        help_text="Space-separated. Empty: the hashtags of the wall's campaign.",
+                        max_length=300,
+                        verbose_name="only posts with these hashtags",
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("support", "Support"),
+                            ("thanks", "Thanks"),
+                            ("testimony", "Testimony"),
+                            ("other", "Other"),
+                        ],
+                        default="support",
+                        max_length=20,
+                        verbose_name="imported as",
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("queued", "Queued"),
+                            ("running", "Importing"),
+                            ("done", "Done"),
+                            ("failed", "Failed"),
+                        ],
+                        default="queued",
+                        max_length=10,
+                        verbose_name="status",
+                    ),
+                ),
+                (
+                    "total",
+                    models.PositiveIntegerField(default=0, verbose_name="posts in the archive"),
+                ),
+                ("processed", models.PositiveIntegerField(default=0, verbose_name="processed")),
+                ("stored", models.PositiveIntegerField(default=0, verbose_name="stored")),
+                (
+                    "duplicates",
+                    models.PositiveIntegerField(default=0, verbose_name="already there"),
+                ),
+                ("rejected", models.PositiveIntegerField(default=0, verbose_name="rejected")),
+                ("skipped", models.PositiveIntegerField(default=0, verbose_name="skipped")),
+                ("error", models.TextField(blank=True, verbose_name="error")),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, verbose_name="uploaded"
+                    ),
+                ),
+                (
+                    "finished_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="finished"),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="uploaded by",
+                    ),
+                ),
+                (
+                    "wall",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="archive_imports",
+                        to="wagtail_campaign.messagewallpage",
+                        verbose_name="wall",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'X archive import',
-                'verbose_name_plural': 'X archive imports',
-                'ordering': ['-created_at'],
+                "verbose_name": "X archive import",
+                "verbose_name_plural": "X archive imports",
+                "ordering": ["-created_at"],
             },
         ),
         migrations.CreateModel(
-            name='SocialSource',
+            name="SocialSource",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('network', models.CharField(choices=[('mastodon', 'Mastodon'), ('bluesky', 'Bluesky')], max_length=10, verbose_name='network')),
-                ('server', models.CharField(blank=True, help_text="Mastodon: the server to read, e.g. mastodon.social. Bluesky: leave empty for the public search service (or the account's server when an account is chosen).", max_length=200, verbose_name='server')),
-                ('hashtag', models.CharField(help_text='For example #IStandWithAhmadis', max_length=100, verbose_name='hashtag')),
-                ('account', models.CharField(blank=True, help_text="Bluesky only: the name of an account in the site's settings (WAGTAIL_CAMPAIGN['SOCIAL_ACCOUNTS']). Passwords are never stored in the database.", max_length=50, verbose_name='account')),
-                ('kind', models.CharField(choices=[('support', 'Support'), ('thanks', 'Thanks'), ('testimony', 'Testimony'), ('other', 'Other')], default='support', max_length=20, verbose_name='imported as')),
-                ('include_replies', models.BooleanField(default=False, verbose_name='include replies')),
-                ('include_reposts', models.BooleanField(default=False, verbose_name='include boosts and reposts')),
-                ('enabled', models.BooleanField(default=True, help_text='Scheduled imports skip sources that are not enabled.', verbose_name='import automatically')),
-                ('max_pages', models.PositiveSmallIntegerField(default=10, help_text='At most this many pages are fetched per run.', verbose_name='pages per run')),
-                ('cursor', models.CharField(blank=True, editable=False, max_length=500)),
-                ('since', models.CharField(blank=True, editable=False, max_length=100)),
-                ('walk_top', models.CharField(blank=True, editable=False, max_length=100)),
-                ('last_run_at', models.DateTimeField(blank=True, editable=False, null=True, verbose_name='last run')),
-                ('last_success_at', models.DateTimeField(blank=True, editable=False, null=True, verbose_name='last success')),
-                ('last_error', models.TextField(blank=True, editable=False, verbose_name='last error')),
-                ('last_stored', models.PositiveIntegerField(default=0, editable=False, verbose_name='stored')),
-                ('last_duplicates', models.PositiveIntegerField(default=0, editable=False, verbose_name='already there')),
-                ('last_rejected', models.PositiveIntegerField(default=0, editable=False, verbose_name='rejected')),
-                ('last_skipped', models.PositiveIntegerField(default=0, editable=False, verbose_name='skipped')),
-                ('wall', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='social_sources', to='wagtail_campaign.messagewallpage', verbose_name='wall')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "network",
+                    models.CharField(
+                        choices=[("mastodon", "Mastodon"), ("bluesky", "Bluesky")],
+                        max_length=10,
+                        verbose_name="network",
+                    ),
+                ),
+                (
+                    "server",
+                    models.CharField(
+                        blank=True,
+                        help_text="Mastodon: the server to read, e.g. mastodon.social. Bluesky: leave empty for the public search service (or the account's server when an account is chosen).",
+                        max_length=200,
+                        verbose_name="server",
+                    ),
+                ),
+                (
+                    "hashtag",
+                    models.CharField(
+                        help_text="For example #IStandWithAhmadis",
+                        max_length=100,
+                        verbose_name="hashtag",
+                    ),
+                ),
+                (
+                    "account",
+                    models.CharField(
+                        blank=True,
+                        help_text="Bluesky only: the name of an account in the site's settings (WAGTAIL_CAMPAIGN['SOCIAL_ACCOUNTS']). Passwords are never stored in the database.",
+                        max_length=50,
+                        verbose_name="account",
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("support", "Support"),
+                            ("thanks", "Thanks"),
+                            ("testimony", "Testimony"),
+                            ("other", "Other"),
+                        ],
+                        default="support",
+                        max_length=20,
+                        verbose_name="imported as",
+                    ),
+                ),
+                (
+                    "include_replies",
+                    models.BooleanField(default=False, verbose_name="include replies"),
+                ),
+                (
+                    "include_reposts",
+                    models.BooleanField(default=False, verbose_name="include boosts and reposts"),
+                ),
+                (
+                    "enabled",
+                    models.BooleanField(
+                        default=True,
+                        help_text="Scheduled imports skip sources that are not enabled.",
+                        verbose_name="import automatically",
+                    ),
+                ),
+                (
+                    "max_pages",
+                    models.PositiveSmallIntegerField(
+                        default=10,
+                        help_text="At most this many pages are fetched per run.",
+                        verbose_name="pages per run",
+                    ),
+                ),
+                ("cursor", models.CharField(blank=True, editable=False, max_length=500)),
+                ("since", models.CharField(blank=True, editable=False, max_length=100)),
+                ("walk_top", models.CharField(blank=True, editable=False, max_length=100)),
+                (
+                    "last_run_at",
+                    models.DateTimeField(
+                        blank=True, editable=False, null=True, verbose_name="last run"
+                    ),
+                ),
+                (
+                    "last_success_at",
+                    models.DateTimeField(
+                        blank=True, editable=False, null=True, verbose_name="last success"
+                    ),
+                ),
+                (
+                    "last_error",
+                    models.TextField(blank=True, editable=False, verbose_name="last error"),
+                ),
+                (
+                    "last_stored",
+                    models.PositiveIntegerField(default=0, editable=False, verbose_name="stored"),
+                ),
+                (
+                    "last_duplicates",
+                    models.PositiveIntegerField(
+                        default=0, editable=False, verbose_name="already there"
+                    ),
+                ),
+                (
+                    "last_rejected",
+                    models.PositiveIntegerField(default=0, editable=False, verbose_name="rejected"),
+                ),
+                (
+                    "last_skipped",
+                    models.PositiveIntegerField(default=0, editable=False, verbose_name="skipped"),
+                ),
+                (
+                    "wall",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="social_sources",
+                        to="wagtail_campaign.messagewallpage",
+                        verbose_name="wall",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'social media source',
-                'verbose_name_plural': 'social media sources',
-                'constraints': [models.UniqueConstraint(fields=('wall', 'network', 'server', 'hashtag'), name='wc_social_source_unique')],
+                "verbose_name": "social media source",
+                "verbose_name_plural": "social media sources",
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("wall", "network", "server", "hashtag"),
+                        name="wc_social_source_unique",
+                    )
+                ],
             },
         ),
     ]
