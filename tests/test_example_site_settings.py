@@ -61,6 +61,44 @@ def test_production_refuses_to_start_without_a_secret_key() -> None:
     assert "Set SECRET_KEY in the environment" in done.stderr
 
 
+# Run in the production settings' process: a page, its hashed stylesheet, the HTTPS redirect.
+SERVE = """
+import re
+from django.test import Client
+client = Client()
+page = client.get("/", secure=True, HTTP_HOST="campaign.example.org")
+css = re.findall(r'href="(/static/home/site\\.[0-9a-f]{12}\\.css)"', page.content.decode())
+style = client.get(css[0], secure=True, HTTP_HOST="campaign.example.org")
+plain = client.get("/", HTTP_HOST="campaign.example.org")
+print(page.status_code, page.headers["Strict-Transport-Security"], style.status_code,
+      style.headers["Cache-Control"], plain.status_code, plain.headers["Location"], sep="|")
+"""
+
+
+@pytest.mark.slow
+def test_production_serves_hashed_static_files_over_https_only(tmp_path: Path) -> None:
+    env = _production_env(
+        SECRET_KEY=secrets.token_urlsafe(50),
+        ALLOWED_HOSTS="campaign.example.org",
+        STATIC_ROOT=str(tmp_path / "static"),
+        DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}",
+    )
+    for command in (["migrate", "--noinput", "-v0"], ["collectstatic", "--noinput", "-v0"]):
+        subprocess.run([sys.executable, str(MANAGE), *command], env=env, check=True, timeout=600)
+    done = subprocess.run(
+        [sys.executable, str(MANAGE), "shell", "-v0", "-c", SERVE],
+        env=env,
+        check=True,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    page, hsts, style, cache, plain, location = done.stdout.strip().splitlines()[-1].split("|")
+    assert page == "200" and "max-age=" in hsts and "includeSubDomains" in hsts
+    assert style == "200" and "immutable" in cache  # WhiteNoise, hashed names
+    assert plain == "301" and location == "https://campaign.example.org/"
+
+
 def _policy(path: str, response: HttpResponse | None = None, *, debug: bool = False) -> str:
     middleware = ContentSecurityPolicyMiddleware(lambda request: response or HttpResponse())
     with override_settings(
