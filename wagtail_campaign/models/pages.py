@@ -44,7 +44,43 @@ from .. import settings
 from ..blocks import CampaignStreamBlock, SourceBlock
 from .snippets import DataSeries, _require_alt
 
-TIME_ZONE_CHOICES = [(name, name) for name in sorted(zoneinfo.available_timezones())]
+
+def time_zone_choices() -> list[tuple[str, str]]:
+    """The zones of the installed time zone database, for the editor's select box."""
+    return [(name, name) for name in sorted(zoneinfo.available_timezones())]
+
+
+class TimeZoneField(models.CharField):  # type: ignore[type-arg]
+    """The name of an IANA time zone, such as ``Asia/Karachi``.
+
+    Its choices are read from the installed tz database when a form is built, not stored
+    on the field: frozen into migrations they would change with every tzdata release and
+    ask every site for a new migration of this app.
+    """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("max_length", 64)
+        super().__init__(*args, **kwargs)
+
+    def formfield(self, **kwargs: Any) -> Any:
+        from django import forms
+        from django.utils.text import capfirst
+
+        choices = [("", "---------")] if self.blank else []
+        return forms.ChoiceField(
+            label=capfirst(self.verbose_name),
+            help_text=self.help_text,
+            required=not self.blank,
+            choices=[*choices, *time_zone_choices()],
+            initial=self.get_default() or None,
+        )
+
+    def validate(self, value: Any, model_instance: Any) -> None:
+        super().validate(value, model_instance)
+        if value and value not in zoneinfo.available_timezones():
+            raise ValidationError(_("%(zone)s is not a known time zone.") % {"zone": value})
+
+
 RICH_TEXT_FEATURES = ["bold", "italic", "link", "ol", "ul"]
 
 
@@ -95,10 +131,8 @@ class CampaignPageMixin(models.Model):
     )
     start_date = models.DateField(_("first day"))
     end_date = models.DateField(_("last day"))
-    time_zone = models.CharField(
+    time_zone = TimeZoneField(
         _("time zone"),
-        max_length=64,
-        choices=TIME_ZONE_CHOICES,
         default="UTC",
         help_text=_("The campaign starts at midnight of its first day in this time zone."),
     )

@@ -36,7 +36,7 @@ from ahmadi_campaign.moderation import (
 )
 
 from ..views.wall import WallRoutesMixin
-from .pages import TIME_ZONE_CHOICES, CampaignPage, CampaignTemplateMixin
+from .pages import CampaignPage, CampaignTemplateMixin, TimeZoneField
 
 #: Longest message, in user-perceived characters.
 MAX_MESSAGE_CHARS = 1000
@@ -92,10 +92,8 @@ class MessageWallPage(WallRoutesMixin, CampaignTemplateMixin, Page):  # type: ig
     closes_on = models.DateField(
         _("closes after"), null=True, blank=True, help_text=_("Overrides the campaign's last day.")
     )
-    time_zone = models.CharField(
+    time_zone = TimeZoneField(
         _("time zone"),
-        max_length=64,
-        choices=TIME_ZONE_CHOICES,
         blank=True,
         help_text=_("For the dates above. Empty: the campaign's time zone."),
     )
