@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import time
 from typing import Any
 
@@ -84,6 +85,7 @@ _TOKEN_SALT = "wagtail_campaign.message-form"  # noqa: S105 - a signing salt, no
 _NOT_COUNTRIES = {"EU", "EZ", "QO", "UN", "ZZ", "XA", "XB", "XK"}
 
 
+@functools.lru_cache(maxsize=32)
 def country_choices(language: str) -> list[tuple[str, str]]:
     """ISO 3166 codes with their names in ``language`` (CLDR, via babel), sorted by name."""
     from babel import Locale, UnknownLocaleError

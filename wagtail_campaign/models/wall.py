@@ -252,7 +252,11 @@ class Message(models.Model):
     """One message on a wall, stored sanitised with the reasons for its status."""
 
     wall = models.ForeignKey(
-        MessageWallPage, verbose_name=_("wall"), on_delete=models.CASCADE, related_name="messages"
+        MessageWallPage,
+        verbose_name=_("wall"),
+        on_delete=models.CASCADE,
+        related_name="messages",
+        db_index=False,  # wc_message_wall_feed starts with the wall
     )
     status = models.CharField(
         _("status"), max_length=10, choices=MessageStatus.choices, default=MessageStatus.PENDING
@@ -268,10 +272,10 @@ class Message(models.Model):
     )
     source_id = models.CharField(_("source id"), max_length=255)
     source_url = models.URLField(_("original post"), max_length=500, blank=True)
-    fingerprint = models.CharField(
-        _("client fingerprint"), max_length=32, blank=True, db_index=True
-    )
-    digest = models.CharField(max_length=32, blank=True, db_index=True, editable=False)
+    fingerprint = models.CharField(_("client fingerprint"), max_length=32, blank=True)
+    # No index of their own: wc_message_client and wc_message_digest serve every lookup,
+    # and each index costs every insert.
+    digest = models.CharField(max_length=32, blank=True, editable=False)
     shingles = models.JSONField(default=list, blank=True, editable=False)
     reasons = models.JSONField(_("policy reasons"), default=list, blank=True)
     flag_count = models.PositiveIntegerField(_("reports"), default=0)
