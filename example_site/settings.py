@@ -143,10 +143,12 @@ WAGTAIL_CAMPAIGN = {
 
 # Content-Security-Policy (see example_site/middleware.py). Public pages run no inline
 # script and load nothing from other hosts; Wagtail's admin needs inline scripts and styles.
+# form-action allows https: because browsers apply it to a form's redirects too: the share
+# bar's Mastodon form posts to this site, which sends the visitor on to their own server.
 CSP_PUBLIC = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
     "connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'self'; "
-    "frame-ancestors 'self'; form-action 'self'"
+    "frame-ancestors 'self'; form-action 'self' https:"
 )
 CSP_ADMIN = (
     "default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; "

@@ -143,3 +143,21 @@ def test_a_visitor_posts_on_the_open_wall_and_a_moderator_sees_it(site: dict[str
     page.goto(base + "/admin/snippets/wagtail_campaign/message/?status=pending")
     assert "Trying the demo wall from the browser test." in page.content()
     admin.close()
+
+
+def test_the_mastodon_share_form_may_send_visitors_to_their_server(site: dict[str, Any]) -> None:
+    # Browsers apply form-action to the redirect after a form too; the public policy allows it.
+    context = site["browser"].new_context()
+    page = context.new_page()
+    problems: list[str] = []
+    site["shots"].watch(page, problems)
+    page.route(
+        "https://mastodon.example/**",
+        lambda route: route.fulfill(status=200, content_type="text/plain", body="shared"),
+    )
+    page.goto(site["base"] + "/istandwithahmadis/", wait_until="networkidle")
+    page.fill(".wc-share__mastodon input", "mastodon.example")
+    page.click(".wc-share__mastodon button")
+    page.wait_for_url("https://mastodon.example/**")
+    assert problems == []
+    context.close()
