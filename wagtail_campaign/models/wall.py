@@ -132,13 +132,6 @@ class MessageWallPage(WallRoutesMixin, CampaignTemplateMixin, Page):  # type: ig
         validators=[MinValueValidator(1), MaxValueValidator(100)],
         help_text=_("A message reported by this many different visitors is hidden for review."),
     )
-    require_proof_of_work = models.BooleanField(
-        _("require a proof-of-work check"),
-        default=False,
-        help_text=_(
-            "A small computation in the visitor's browser; slows down bots, no third party."
-        ),
-    )
 
     content_panels = [
         *Page.content_panels,
@@ -166,7 +159,6 @@ class MessageWallPage(WallRoutesMixin, CampaignTemplateMixin, Page):  # type: ig
                 FieldRowPanel(
                     [FieldPanel("max_messages_per_client"), FieldPanel("max_messages_per_minute")]
                 ),
-                FieldPanel("require_proof_of_work"),
             ],
             heading=_("Moderation"),
         ),
