@@ -41,7 +41,7 @@ CREATE_AND_RENDER = textwrap.dedent(
     response = Client().get(page.url)
     html = response.content.decode()
     assert response.status_code == 200, response.status_code
-    assert "<h1>Clean install campaign</h1>" in html, html
+    assert '<h1 dir="auto">Clean install campaign</h1>' in html, html
     assert "wagtail_campaign/campaign.css" in html, html
     assert "wc-status--ended" in html, html
     print("RENDERED", len(html))

@@ -129,7 +129,7 @@ class DropInTests(WagtailPageTestCase):
         self.assertEqual(response.status_code, 200)
         html = response.content.decode()
         for needle in [
-            "<h1>I stand with Ahmadis</h1>",
+            '<h1 dir="auto">I stand with Ahmadis</h1>',
             'class="wc-heading"',
             "A factory was burned.",
             'alt="Burned factory"',
