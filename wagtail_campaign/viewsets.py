@@ -47,12 +47,13 @@ from .moderation import ACTIONS, moderate
 from .permissions import message_permission_policy, moderated_walls
 from .views.imports import ArchiveUploadForm, ArchiveUploadView, run_source_now
 
-#: Reason codes a moderator can filter by (the policy's, plus the pipeline's own).
+#: Why a stored message was held: the codes of the core policy's holding verdicts, plus
+#: the submission pipeline's own (rejected messages are never stored).
 REASONS = [
-    ("links", _("Too many links")),
+    ("too_many_links", _("Too many links")),
+    ("duplicate_other_client", _("Same text as another visitor's")),
     ("near_duplicate", _("Near-duplicate")),
     ("shouting", _("Shouting")),
-    ("flood", _("Many messages from one person")),
     ("cache_unavailable", _("Rate limits could not be checked")),
     ("wall_busy", _("Wall was busy")),
 ]
