@@ -9,10 +9,4 @@ class WagtailCampaignConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from wagtail.permissions import register_permission_policy
-
         from . import checks  # noqa: F401  (registers the system checks)
-        from .models.wall import Message
-        from .permissions import message_permission_policy
-
-        register_permission_policy(Message, message_permission_policy)

@@ -8,11 +8,13 @@ from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.widgets import Button
+from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import EditView, SnippetViewSet, SnippetViewSetGroup
 
 from . import moderation
-from .models import DataSeries, NotablePerson, SocialSource
+from .models import DataSeries, Message, NotablePerson, SocialSource
+from .permissions import message_permission_policy
 from .views.csv_import import CSVImportView
 from .viewsets import (
     BULK_ACTIONS,
@@ -21,6 +23,11 @@ from .viewsets import (
     PendingMessagesSummaryItem,
     SocialSourceViewSet,
 )
+
+# Before any viewset is registered: Wagtail creates a fallback policy for a model the first
+# time a viewset asks for one, and refuses a custom policy after that. Apps' ready() may run
+# after Wagtail has loaded every wagtail_hooks module, so this cannot wait for ours.
+register_permission_policy(Message, message_permission_policy)
 
 
 def _import_url(series: DataSeries) -> str:
