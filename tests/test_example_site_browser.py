@@ -311,7 +311,11 @@ def test_every_public_page_shows_its_content_and_takes_a_message_without_javascr
 
 
 def _each_public_page(site: dict[str, Any], check: Any) -> int:
-    """Load every public page in English, then in Urdu (through the site's language form)."""
+    """Load every public page in English, then in Urdu (through the site's language form).
+
+    Calls ``check(page, language, path)`` on each, and once with ``language=None`` before
+    the first load; returns how many pages were checked.
+    """
     base = site["base"]
     checked = 0
     for language in ("en", "ur"):
@@ -326,6 +330,13 @@ def _each_public_page(site: dict[str, Any], check: Any) -> int:
             assert page.get_attribute("html", "lang") == language, path
             check(page, language, path)
             checked += 1
+        # The write form again, as it comes back with its error messages.
+        page.goto(base + "/try-the-wall/write/", wait_until="networkidle")
+        page.click("main button[type=submit]")
+        page.wait_for_load_state("networkidle")
+        assert page.locator("[aria-invalid=true]").count() > 0
+        check(page, language, "/try-the-wall/write/ (sent empty, with errors)")
+        checked += 1
         context.close()
     return checked
 
@@ -349,7 +360,7 @@ def test_public_pages_have_no_serious_accessibility_violation_in_either_language
                 targets = [node["target"] for node in violation["nodes"]]
                 found.append(f"{language} {path}: {violation['id']} {targets}")
 
-    assert _each_public_page(site, check) == 2 * len(PUBLIC_PATHS)
+    assert _each_public_page(site, check) == 2 * (len(PUBLIC_PATHS) + 1)
     assert found == []
 
 
@@ -370,6 +381,6 @@ def test_public_pages_request_nothing_from_another_host_in_either_language(
         if language is None:
             page.on("request", lambda request: record(request.url))
 
-    assert _each_public_page(site, check) == 2 * len(PUBLIC_PATHS)
+    assert _each_public_page(site, check) == 2 * (len(PUBLIC_PATHS) + 1)
     assert any(url.endswith(".css") for url in seen)  # the listener did see the pages' requests
     assert elsewhere == []
