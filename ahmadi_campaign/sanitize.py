@@ -74,7 +74,9 @@ def sanitize_html(value: str) -> str:
     linked: str = _engines.linker.linkify(cleaned)
     # Bidi overrides and invisible characters hide or reorder text; the serialiser keeps
     # them as characters or as references like "&#x202e;", so both forms are removed.
-    return drop_invisible(_HIDDEN_REFERENCE.sub(_drop_hidden_reference, linked))
+    if "&#" in linked:
+        linked = _HIDDEN_REFERENCE.sub(_drop_hidden_reference, linked)
+    return drop_invisible(linked)
 
 
 _HIDDEN_REFERENCE = re.compile(r"&#(?:[xX]([0-9a-fA-F]{1,8})|([0-9]{1,9}));?")
