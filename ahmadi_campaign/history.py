@@ -67,6 +67,18 @@ class MemoryHistory:
         for key in entry.keys:
             self._by_key[key][entry.number] = entry
 
+    def _unindex(self, old: _Entry) -> None:
+        """Drop a forgotten entry from the digest and near-duplicate indexes."""
+        same = self._by_digest[old.digest]
+        same.remove(old)
+        if not same:
+            del self._by_digest[old.digest]
+        for key in old.keys:
+            bucket = self._by_key[key]
+            bucket.pop(old.number, None)
+            if not bucket:
+                del self._by_key[key]
+
     def _forget_before(self, cutoff: dt.datetime) -> None:
         while self._entries and self._entries[0].at < cutoff:
             old = self._entries.popleft()
@@ -75,17 +87,7 @@ class MemoryHistory:
                 del times[: bisect.bisect_left(times, cutoff)]
                 if not times:
                     del self._by_client[old.fingerprint]
-            same = self._by_digest[old.digest]
-            same.remove(old)
-            if not same:
-                del self._by_digest[old.digest]
-            for key in old.keys:
-                bucket = self._by_key[key]
-                bucket.pop(old.number, None)
-                if not bucket:
-                    del self._by_key[key]
-
-    # ``until`` bounds the windows above too; only UnorderedHistory needs it.
+            self._unindex(old)
 
     def _forget_after(self, cutoff: dt.datetime) -> None:
         """Forget the earliest-recorded entries while they are newer than ``cutoff``.
@@ -100,15 +102,9 @@ class MemoryHistory:
                 times.remove(old.at)
                 if not times:
                     del self._by_client[old.fingerprint]
-            same = self._by_digest[old.digest]
-            same.remove(old)
-            if not same:
-                del self._by_digest[old.digest]
-            for key in old.keys:
-                bucket = self._by_key[key]
-                bucket.pop(old.number, None)
-                if not bucket:
-                    del self._by_key[key]
+            self._unindex(old)
+
+    # ``until`` bounds the windows above too; only UnorderedHistory needs it.
 
     def count_from(
         self, fingerprint: str, since: dt.datetime, *, until: dt.datetime | None = None

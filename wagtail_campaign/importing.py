@@ -82,8 +82,8 @@ def incoming_from_post(post: SocialPost, kind: str) -> Incoming:
         created_at=post.created_at,
         display_name=post.author_name or post.author_handle,
         language=post.language,
-        # Flood and duplicate rules count per account: a public handle, not an address.
-        fingerprint=f"{post.source}:{post.author_handle.casefold()}"[:32],
+        # Flood and duplicate rules count per account; the column holds 32 characters.
+        fingerprint=post.account_key[:32],
         source=str(post.source),
         source_id=post.source_id,
         source_url=post.url,

@@ -78,6 +78,11 @@ class SocialPost:
         wanted = tags.hashtags if isinstance(tags, Campaign) else as_hashtags(tags)
         return any(own.matches(tag) for tag in self.hashtags for own in wanted)
 
+    @property
+    def account_key(self) -> str:
+        """``"<source>:<handle>"``: who posted, for flood and duplicate rules (never an address)."""
+        return f"{self.source}:{self.author_handle.casefold()}"
+
     def to_candidate(self, fingerprint: str | None = None) -> Candidate:
         """Return the :class:`~ahmadi_campaign.moderation.Candidate` the wall's policy judges.
 
@@ -85,7 +90,7 @@ class SocialPost:
         account: a public handle, never an IP address.
         """
         if fingerprint is None:
-            fingerprint = f"{self.source}:{self.author_handle.casefold()}"
+            fingerprint = self.account_key
         return Candidate(
             body=self.text,
             submitted_at=self.created_at,
