@@ -9,6 +9,7 @@ ending at local midnight.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 import unicodedata
 from collections.abc import Iterable, Iterator
@@ -24,6 +25,7 @@ __all__ = [
     "Hashtag",
     "Phase",
     "extract_hashtags",
+    "hashtag_or_none",
 ]
 
 #: Longest hashtag accepted, in characters after normalisation (X allows 100 in practice).
@@ -85,11 +87,23 @@ class Hashtag:
         A string that is not a valid hashtag simply does not match.
         """
         if isinstance(other, str):
-            try:
-                other = Hashtag(other)
-            except InvalidHashtag:
+            parsed = hashtag_or_none(other)
+            if parsed is None:
                 return False
+            other = parsed
         return self.key == other.key
+
+
+@functools.lru_cache(maxsize=4096)
+def hashtag_or_none(value: str) -> Hashtag | None:
+    """``Hashtag(value)``, or ``None`` if ``value`` is not a valid hashtag.
+
+    Cached: an import meets the same few tags on every post, and a hashtag is immutable.
+    """
+    try:
+        return Hashtag(value)
+    except InvalidHashtag:
+        return None
 
 
 # A hashtag in running text: '#' not preceded by a tag character (so "C#" and
@@ -101,11 +115,9 @@ def extract_hashtags(text: str) -> list[Hashtag]:
     """Return the valid hashtags found in ``text``, first occurrence first, without repeats."""
     found: dict[str, Hashtag] = {}
     for match in _TAG_IN_TEXT.finditer(unicodedata.normalize("NFC", text)):
-        try:
-            tag = Hashtag(match.group(1))
-        except InvalidHashtag:
-            continue
-        found.setdefault(tag.key, tag)
+        tag = hashtag_or_none(match.group(1))
+        if tag is not None:
+            found.setdefault(tag.key, tag)
     return list(found.values())
 
 

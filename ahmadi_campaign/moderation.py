@@ -97,19 +97,26 @@ class Inspection:
         return f"{matching_form(name)}\n{self.body_matching}" if name else self.body_matching
 
     @cached_property
+    def body_words(self) -> list[str]:
+        """Runs of letters and digits of the body (see :func:`.similarity.words`)."""
+        return similarity.words(self.body_matching)
+
+    @cached_property
     def squashed(self) -> str:
         """The matching form with only letters and digits left."""
+        if not self.candidate.display_name:  # the body alone: reuse its words
+            return "".join(self.body_words)
         return similarity.squash(self.matching)
 
     @cached_property
     def digest(self) -> str:
         """Hash of the body that ignores case, spacing, punctuation and look-alike letters."""
-        return similarity.digest(self.body_matching)
+        return similarity.digest_of_words(self.body_words)
 
     @cached_property
     def shingles(self) -> frozenset[int]:
         """Word-pair hashes of the body, for near-duplicate (Jaccard) comparison."""
-        return similarity.shingles(self.body_matching)
+        return similarity.shingles_of_words(self.body_words)
 
     @cached_property
     def band_keys(self) -> tuple[tuple[int, ...], ...]:

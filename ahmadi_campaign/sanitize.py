@@ -25,6 +25,8 @@ __all__ = [
     "ALLOWED_TAGS",
     "LINK_REL",
     "count_links",
+    "may_contain_url",
+    "sanitize_built_html",
     "sanitize_html",
     "text_to_html",
 ]
@@ -71,7 +73,16 @@ def sanitize_html(value: str) -> str:
     # decodes "&amp;" twice, so "&amp;amp;" shrinks on every pass and the
     # output is not a fixed point (see tests/core/test_sanitize.py).
     cleaned: str = _engines.cleaner.clean(value)
+    return _linkified(cleaned)
+
+
+def _linkified(cleaned: str) -> str:
+    """bleach's linkify of markup its cleaner would return unchanged, and the last touches."""
     linked: str = _engines.linker.linkify(cleaned)
+    return _without_hidden(linked)
+
+
+def _without_hidden(linked: str) -> str:
     # Bidi overrides and invisible characters hide or reorder text; the serialiser keeps
     # them as characters or as references like "&#x202e;", so both forms are removed.
     if "&#" in linked:
@@ -100,6 +111,20 @@ def _escaped_paragraphs(value: str) -> str:
     )
 
 
+def may_contain_url(text: str) -> bool:
+    """Whether bleach's linkify could find a URL in ``text`` (its own pattern decides).
+
+    Every URL bleach recognises has a word character, a dot and a letter of its
+    top-level domain in a row; that cheap test spares most text the long pattern.
+    """
+    return bool(_URL_HINT.search(text)) and bool(URL_RE.search(text))
+
+
+# Compiled with IGNORECASE like bleach's URL_RE, so letters that fold to ASCII
+# ("\u017f", the Kelvin sign) are hints too.
+_URL_HINT = re.compile(r"[\w-]\.[a-z]", re.IGNORECASE)
+
+
 def text_to_html(value: str) -> str:
     """Render plain text (a visitor's message) as sanitised HTML.
 
@@ -108,11 +133,38 @@ def text_to_html(value: str) -> str:
     (:func:`ahmadi_campaign.text.normalize_text`).
     """
     body = _escaped_paragraphs(drop_invisible(value))
-    if _PARSER_NEEDED.search(body) or URL_RE.search(body):
+    # Escaped text in <p> and <br> is what bleach's cleaner returns unchanged, except
+    # where html5lib rewrites characters; property tests compare every shortcut below
+    # with the full two-pass path.
+    if _PARSER_NEEDED.search(body):
         return sanitize_html(body)
-    # Escaped text with nothing bleach would linkify: the parser would return it
-    # unchanged (a property test compares both paths), so skip the parser.
+    if may_contain_url(body):
+        return _linkified(body)
     return body
+
+
+def sanitize_built_html(markup: str) -> str:
+    """Sanitise HTML that our own readers built, parsing it only when that could change it.
+
+    ``markup`` must consist of escaped text, ``<p>``, ``<br>`` and links written as
+    ``<a href="..." rel="nofollow ugc noopener">`` around an escaped http(s) URL, not
+    nested. The result equals :func:`sanitize_html` of ``markup`` (property-tested
+    through :func:`ahmadi_campaign.social.markup.read_html`): bleach's cleaner would
+    return such markup unchanged, so it is skipped, and linkify runs only when the
+    text outside the links may hold a bare URL.
+    """
+    if _PARSER_NEEDED.search(markup):
+        return sanitize_html(markup)
+    # Text nodes outside links, one per line, as linkify sees them (still escaped:
+    # an entity never adds or removes a dot followed by a letter).
+    unlinked = _TAG.sub("\n", _LINK.sub("\n", markup))
+    if may_contain_url(unlinked):
+        return _linkified(markup)
+    return _without_hidden(markup)
+
+
+_LINK = re.compile(r"<a [^>]*>.*?</a>", re.S)
+_TAG = re.compile(r"<[^>]*>")
 
 
 # Our serialiser writes attributes as ``<a href="..." rel="...">``; an anchor

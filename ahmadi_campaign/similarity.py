@@ -11,7 +11,17 @@ import re
 import zlib
 from collections.abc import Sequence
 
-__all__ = ["BANDS", "ROWS", "band_keys", "digest", "jaccard", "shingles"]
+__all__ = [
+    "BANDS",
+    "ROWS",
+    "band_keys",
+    "digest",
+    "digest_of_words",
+    "jaccard",
+    "shingles",
+    "shingles_of_words",
+    "words",
+]
 
 _NOT_WORD = re.compile(r"[\W_]+")
 
@@ -33,9 +43,19 @@ def squash(matching: str) -> str:
     return _NOT_WORD.sub("", matching)
 
 
+def words(matching: str) -> list[str]:
+    """The runs of letters and digits; joined without spaces they are :func:`squash`."""
+    return _NOT_WORD.sub(" ", matching).split()
+
+
 def digest(matching: str) -> str:
     """A hash equal for texts that differ only in spacing and punctuation."""
-    return hashlib.blake2b(squash(matching).encode(), digest_size=16).hexdigest()
+    return digest_of_words(words(matching))
+
+
+def digest_of_words(runs: Sequence[str]) -> str:
+    """:func:`digest` of a text from its :func:`words` (they are computed once per message)."""
+    return hashlib.blake2b("".join(runs).encode(), digest_size=16).hexdigest()
 
 
 def _pairs(words: Sequence[str]) -> frozenset[int]:
@@ -43,14 +63,20 @@ def _pairs(words: Sequence[str]) -> frozenset[int]:
     # whole text so that "hi" and "hi!" still compare.
     if len(words) < 3:
         return frozenset({zlib.crc32(" ".join(words).encode())})
+    # "a b" for each neighbouring pair, hashed without a Python-level loop.
     return frozenset(
-        zlib.crc32(f"{a} {b}".encode()) for a, b in zip(words, words[1:], strict=False)
+        map(zlib.crc32, map(str.encode, map(" ".join, zip(words, words[1:], strict=False))))
     )
 
 
 def shingles(matching: str) -> frozenset[int]:
     """32-bit hashes of the text's consecutive word pairs."""
-    return _pairs(_NOT_WORD.sub(" ", matching).split())
+    return _pairs(words(matching))
+
+
+def shingles_of_words(runs: Sequence[str]) -> frozenset[int]:
+    """:func:`shingles` of a text from its :func:`words`."""
+    return _pairs(runs)
 
 
 def jaccard(a: frozenset[int], b: frozenset[int]) -> float:

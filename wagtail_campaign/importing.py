@@ -99,8 +99,9 @@ def store_posts(
 ) -> ImportCounts:
     """Judge ``posts`` with the wall's policy and store the ones it does not reject.
 
-    One query finds the posts already stored and one bulk insert stores the rest;
-    a post stored meanwhile by a concurrent run is ignored by the database.
+    One query finds the posts already stored, one bulk insert stores the rest and
+    one count says how many it added; a post stored meanwhile by a concurrent run
+    is ignored by the database (and counted as stored by whichever run reports it).
     """
     counts = ImportCounts()
     if not posts:
@@ -108,11 +109,9 @@ def store_posts(
     policy = wall.policy()
     ids = {post.source_id for post in posts}
     sources = {str(post.source) for post in posts}
-    existing = set(
-        Message.objects.filter(source__in=sources, source_id__in=ids).values_list(
-            "source", "source_id"
-        )
-    )
+    batch = Message.objects.filter(source__in=sources, source_id__in=ids)
+    existing = set(batch.values_list("source", "source_id"))
+    already = len(existing)
     rows: list[Message] = []
     for post in posts:
         key = (str(post.source), post.source_id)
@@ -129,11 +128,9 @@ def store_posts(
             continue
         rows.append(message_from(wall, incoming, inspection, decision))
     if rows:
-        before = Message.objects.filter(source__in=sources, source_id__in=ids).count()
         with transaction.atomic():
             Message.objects.bulk_create(rows, ignore_conflicts=True)
-        after = Message.objects.filter(source__in=sources, source_id__in=ids).count()
-        counts.stored = after - before
+        counts.stored = max(0, batch.count() - already)
         counts.duplicates += len(rows) - counts.stored
     return counts
 

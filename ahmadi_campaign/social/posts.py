@@ -12,14 +12,15 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 from urllib.parse import urlsplit
 
-from ..campaign import Campaign, Hashtag, extract_hashtags
-from ..errors import InvalidHashtag, InvalidSocialData
+from ..campaign import Campaign, Hashtag, extract_hashtags, hashtag_or_none
+from ..errors import InvalidSocialData
 from ..moderation import Candidate
 from ..sanitize import count_links
 from ..text import normalize_text
@@ -260,9 +261,13 @@ def get_list(item: Mapping[str, Any], key: str) -> list[Any]:
     return value if isinstance(value, list) else []
 
 
+# Python's \s is str.isspace(), Unicode spaces included.
+_SPACE_OR_CONTROL = re.compile(r"[\s\x00-\x1f]")
+
+
 def web_url(value: object) -> str:
     """Return *value* if it is an absolute http(s) URL without spaces, else ""."""
-    if not isinstance(value, str) or any(char.isspace() or ord(char) < 32 for char in value):
+    if not isinstance(value, str) or _SPACE_OR_CONTROL.search(value):
         return ""
     try:
         parts = urlsplit(value)
@@ -305,11 +310,9 @@ def unique_hashtags(*groups: Iterable[str]) -> tuple[str, ...]:
     found: dict[str, str] = {}
     for group in groups:
         for raw in group:
-            try:
-                tag = Hashtag(raw)
-            except InvalidHashtag:
-                continue
-            found.setdefault(tag.key, tag.text)
+            tag = hashtag_or_none(raw)
+            if tag is not None:
+                found.setdefault(tag.key, tag.text)
     return tuple(found.values())
 
 

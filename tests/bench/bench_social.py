@@ -37,6 +37,21 @@ TARGET_SECONDS = 10.0
 START = dt.datetime(2015, 12, 10, 18, 0, tzinfo=dt.UTC)
 
 
+_URL = re.compile(r"https?://[^\s<]+")
+
+
+def _mastodon_link(match: re.Match[str]) -> str:
+    # Mastodon's formatter links every URL with a scheme this way (the parts hidden by CSS
+    # keep the whole URL in the text); a bare "www." address stays text, as it does there.
+    url = match[0]
+    scheme, rest = url.split("://", 1)
+    return (
+        f'<a href="{url}" target="_blank" rel="nofollow noopener noreferrer" translate="no">'
+        f'<span class="invisible">{scheme}://</span><span class="ellipsis">{rest[:30]}</span>'
+        f'<span class="invisible">{rest[30:]}</span></a>'
+    )
+
+
 def make_pages(count: int, seed: int = 2015) -> list[bytes]:
     """``count`` statuses as JSON pages of 40, newest first, one a few seconds apart."""
     run = uuid.uuid4().hex[:8]  # fresh ids each run: every status is new to the database
@@ -44,7 +59,9 @@ def make_pages(count: int, seed: int = 2015) -> list[bytes]:
     for n, (text, client) in enumerate(make_messages(count, seed)):
         number = count - n
         account = client.replace("client-", "user")
-        html = "".join(f"<p>{part}</p>" for part in text.split(" . ") if part)
+        html = _URL.sub(
+            _mastodon_link, "".join(f"<p>{part}</p>" for part in text.split(" . ") if part)
+        )
         statuses.append(
             {
                 "id": str(number),

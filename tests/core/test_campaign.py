@@ -216,3 +216,13 @@ def test_valid_tags_round_trip_and_match_case_variants(body: str) -> None:
         # different tags; every other case variant is the same tag.
         if _key(variant) == _key(body):
             assert tag.matches("#" + variant)
+
+
+def test_hashtag_or_none_parses_once_and_refuses_quietly() -> None:
+    from ahmadi_campaign.campaign import hashtag_or_none
+
+    tag = hashtag_or_none("#IStandWithAhmadis")
+    assert tag is not None and tag == Hashtag("istandwithahmadis")
+    assert hashtag_or_none("#IStandWithAhmadis") is tag  # cached: imports repeat tags
+    assert hashtag_or_none("#") is None and hashtag_or_none("#12") is None
+    assert hashtag_or_none("#a b") is None

@@ -244,3 +244,22 @@ def test_hidden_characters_are_removed_in_every_spelling(value: str) -> None:
 def test_visible_references_and_joiners_are_kept() -> None:
     # ZWNJ is Urdu and Persian spelling; "&#60;" is a visible "<".
     assert sanitize_html("<p>می&#x200c;خواهم &#60;3</p>") == "<p>می&#x200c;خواهم &#60;3</p>"
+
+
+@settings(max_examples=2000, deadline=None)
+@given(
+    st.one_of(
+        st.text(),
+        st.text(alphabet=st.sampled_from("ab.-_@/:(\u017f\u212ak\u0131\u0130 \n\u0627")),
+        hostile_html,
+    )
+)
+@example("x.\u017fite")  # U+017F folds to "s" under IGNORECASE, as in bleach's pattern
+@example("example.\u212az")  # the Kelvin sign folds to "k"
+def test_the_url_hint_never_hides_a_url_bleach_would_link(value: str) -> None:
+    # may_contain_url's cheap test must be a necessary condition of bleach's URL_RE.
+    from bleach.linkifier import URL_RE
+
+    from ahmadi_campaign.sanitize import may_contain_url
+
+    assert may_contain_url(value) == bool(URL_RE.search(value))
