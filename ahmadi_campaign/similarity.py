@@ -44,7 +44,7 @@ def squash(matching: str) -> str:
 
 
 def words(matching: str) -> list[str]:
-    """The runs of letters and digits; joined without spaces they are :func:`squash`."""
+    """The runs of letters and digits; joined without spaces they are the squashed text."""
     return _NOT_WORD.sub(" ", matching).split()
 
 

@@ -214,14 +214,19 @@ def submit(
     language: str = "",
     request: HttpRequest,
     now: dt.datetime | None = None,
+    extra_reasons: list[str] | tuple[str, ...] = (),
 ) -> Outcome:
-    """Judge and store a visitor's message. ``body`` must already be normalised plain text."""
+    """Judge and store a visitor's message. ``body`` must already be normalised plain text.
+
+    ``extra_reasons`` come from the form (say, no proof-of-work answer) and hold the
+    message for review, as the pipeline's own reasons do.
+    """
     now = now or timezone.now()
     fingerprint, degraded = client_fingerprint(request, now)
     rate = RateLimiter(wall).check(fingerprint, now)
     if not rate.allowed:
         return Outcome(None, Decision(Action.REJECT), refused_reason="rate_limited")
-    extra = []
+    extra = list(extra_reasons)
     if degraded or rate.unavailable:
         extra.append("cache_unavailable")
     if rate.busy:

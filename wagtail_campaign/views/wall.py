@@ -348,6 +348,7 @@ class WallRoutesMixin(RoutablePageMixin):
                     # dir="auto" place the text.
                     language="",
                     request=request,
+                    extra_reasons=form.review_reasons,
                 )
                 if outcome.stored:
                     state = "live" if outcome.live else "review"
