@@ -76,3 +76,11 @@ class FetchError(SocialImportError):
         self.status = status
         self.attempts = attempts
         self.error = error
+
+
+class InvalidProofOfWork(CampaignError):
+    """A proof-of-work answer is malformed, forged, or does not solve its challenge."""
+
+
+class ProofOfWorkExpired(InvalidProofOfWork):
+    """A genuine proof-of-work answer arrived after its challenge expired."""

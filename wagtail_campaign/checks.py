@@ -10,6 +10,7 @@ from django.template import TemplateDoesNotExist, TemplateSyntaxError
 from django.template.loader import get_template
 from django.template.loader_tags import BlockNode
 
+from ahmadi_campaign.pow import MAX_DIFFICULTY
 from ahmadi_campaign.share import NETWORKS
 
 from . import settings
@@ -75,6 +76,25 @@ def check_settings(app_configs: Any = None, **kwargs: Any) -> list[Error]:
                     id="wagtail_campaign.E005",
                 )
             )
+    difficulty = configured.get(
+        "PROOF_OF_WORK_MAX_NUMBER", settings.DEFAULTS["PROOF_OF_WORK_MAX_NUMBER"]
+    )
+    if (
+        isinstance(difficulty, bool)
+        or not isinstance(difficulty, int)
+        or not 1 <= difficulty <= MAX_DIFFICULTY
+    ):
+        errors.append(
+            Error(
+                "WAGTAIL_CAMPAIGN['PROOF_OF_WORK_MAX_NUMBER'] must be a whole number from 1 "
+                f"to {MAX_DIFFICULTY:,}.",
+                hint=(
+                    f"The default is {settings.DEFAULTS['PROOF_OF_WORK_MAX_NUMBER']:,}; "
+                    "a browser tries half this many hashes on average."
+                ),
+                id="wagtail_campaign.E007",
+            )
+        )
     accounts = configured.get("SOCIAL_ACCOUNTS", {})
     if not isinstance(accounts, dict) or not all(
         isinstance(entry, dict) and {"handle", "app_password"} <= set(entry)

@@ -139,6 +139,45 @@ class MessageForm(forms.Form):
         self.fields["website"].widget.attrs.update({"tabindex": "-1", "autocomplete": "off"})
         if not self.is_bound:
             self.initial["token"] = form_token(wall.pk)
+        #: Why the message must be held for review even if the policy approves it.
+        self.review_reasons: list[str] = []
+        if getattr(wall, "proof_of_work", False):
+            self._add_proof_of_work()
+
+    def _add_proof_of_work(self) -> None:
+        from .proof_of_work import FIELD_NAME, new_challenge
+
+        # Every rendering, a retry after an error included, carries a new puzzle for the
+        # script (pow.js) in a data attribute: the page's policy allows no inline script.
+        challenge = new_challenge(self.wall.pk)
+        self.fields[FIELD_NAME] = forms.CharField(
+            required=False, widget=forms.HiddenInput(attrs={"data-wc-pow": challenge.to_json()})
+        )
+
+    @property
+    def proof_of_work_field(self) -> forms.BoundField | None:
+        """The hidden field for the proof-of-work answer, if this wall asks for one."""
+        from .proof_of_work import FIELD_NAME
+
+        return self[FIELD_NAME] if FIELD_NAME in self.fields else None
+
+    def clean_altcha(self) -> str:
+        from .proof_of_work import FIELD_NAME, check_answer
+
+        payload: str = self.cleaned_data.get(FIELD_NAME, "")
+        # The old answer must not come back with the new puzzle of a re-rendered form.
+        data = self.data.copy()
+        data[self.add_prefix(FIELD_NAME)] = ""
+        self.data = data
+        try:
+            reason = check_answer(payload, self.wall.pk)
+        except ValidationError as error:
+            # The field is hidden: its error goes above the form, with the visitor's text kept.
+            self.add_error(None, error)
+            return ""
+        if reason:
+            self.review_reasons.append(reason)
+        return payload
 
     def clean_body(self) -> str:
         from ahmadi_campaign.errors import TextLengthError

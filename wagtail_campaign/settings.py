@@ -8,6 +8,7 @@
         "MIN_FILL_SECONDS": 3,          # a visitor's form must be open this long
         "TRUSTED_PROXIES": 0,           # reverse proxies appending to X-Forwarded-For
         "FINGERPRINT_RETENTION_DAYS": 30,
+        "PROOF_OF_WORK_MAX_NUMBER": 50_000,  # difficulty of the walls' optional check
     }
 """
 
@@ -37,6 +38,9 @@ DEFAULTS: dict[str, Any] = {
     "IMPORT_DIR": "",
     # Largest X archive upload accepted, in bytes.
     "MAX_ARCHIVE_BYTES": 512 * 1024 * 1024,
+    # Difficulty of the proof-of-work check walls can turn on: the browser tries half this
+    # many SHA-256 hashes on average (50,000: at most half a second in desktop Chromium).
+    "PROOF_OF_WORK_MAX_NUMBER": 50_000,
 }
 
 

@@ -56,6 +56,8 @@ REASONS = [
     ("shouting", _("Shouting")),
     ("cache_unavailable", _("Rate limits could not be checked")),
     ("wall_busy", _("Wall was busy")),
+    ("proof_of_work_missing", _("Sent without the browser check")),
+    ("proof_of_work_unverified", _("Browser check could not be recorded")),
 ]
 
 

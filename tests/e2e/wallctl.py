@@ -3,6 +3,7 @@
 Run with ``DJANGO_SETTINGS_MODULE=tests.e2e.server_settings`` and ``E2E_DATABASE`` set::
 
     python -m tests.e2e.wallctl make-wall     # build the page tree, print the wall as JSON
+    python -m tests.e2e.wallctl make-pow-wall # a post-moderated wall with proof of work
     python -m tests.e2e.wallctl approve       # approve every pending message, print counts
     python -m tests.e2e.wallctl counts        # messages by status
 
@@ -24,8 +25,11 @@ def _setup() -> None:
     django.setup()
 
 
-def make_wall(slug: str = "xss-wall") -> dict[str, Any]:
-    """Root page -> site home -> a MessageWallPage open from yesterday to tomorrow (UTC)."""
+def make_wall(slug: str = "xss-wall", **fields: Any) -> dict[str, Any]:
+    """Root page -> site home -> a MessageWallPage open from yesterday to tomorrow (UTC).
+
+    ``fields`` override the wall's settings below.
+    """
     from django.utils import timezone
     from wagtail.models import Site
 
@@ -34,22 +38,29 @@ def make_wall(slug: str = "xss-wall") -> dict[str, Any]:
     site = Site.objects.get(is_default_site=True)
     home = site.root_page
     today = timezone.now().astimezone(dt.UTC).date()
-    wall = MessageWallPage(
-        title="XSS wall",
-        slug=slug,
-        opens_on=today - dt.timedelta(days=1),
-        closes_on=today + dt.timedelta(days=1),
-        time_zone="UTC",
-        moderation_mode="pre",
-        kinds="support,thanks",
-        banned_terms="",
-        max_messages_per_client=1000,
-        max_messages_per_minute=10000,
-    )
+    settings: dict[str, Any] = {
+        "title": "XSS wall",
+        "opens_on": today - dt.timedelta(days=1),
+        "closes_on": today + dt.timedelta(days=1),
+        "time_zone": "UTC",
+        "moderation_mode": "pre",
+        "kinds": "support,thanks",
+        "banned_terms": "",
+        "max_messages_per_client": 1000,
+        "max_messages_per_minute": 10000,
+    }
+    wall = MessageWallPage(slug=slug, **(settings | fields))
     home.add_child(instance=wall)
     wall.save_revision().publish()
     wall.refresh_from_db()
     return {"id": wall.pk, "url": wall.get_url(), "open": wall.is_open()}
+
+
+def make_pow_wall() -> dict[str, Any]:
+    """A post-moderated wall with the proof-of-work check on (``test_wall_pow_browser``)."""
+    return make_wall(
+        "pow-wall", title="Proof-of-work wall", moderation_mode="post", proof_of_work=True
+    )
 
 
 def approve() -> dict[str, Any]:
@@ -75,7 +86,12 @@ def counts() -> dict[str, Any]:
     return {"by_status": by_status, "total": sum(by_status.values())}
 
 
-COMMANDS = {"make-wall": make_wall, "approve": approve, "counts": counts}
+COMMANDS = {
+    "make-wall": make_wall,
+    "make-pow-wall": make_pow_wall,
+    "approve": approve,
+    "counts": counts,
+}
 
 
 def main(argv: list[str]) -> int:

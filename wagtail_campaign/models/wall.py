@@ -132,6 +132,15 @@ class MessageWallPage(WallRoutesMixin, CampaignTemplateMixin, Page):  # type: ig
         validators=[MinValueValidator(1), MaxValueValidator(100)],
         help_text=_("A message reported by this many different visitors is hidden for review."),
     )
+    proof_of_work = models.BooleanField(
+        _("proof-of-work check"),
+        default=False,
+        help_text=_(
+            "Visitors' browsers solve a small puzzle before posting, which slows down bulk "
+            "senders. It runs on this site; no outside service is involved. Messages sent "
+            "without JavaScript are accepted but held for review."
+        ),
+    )
 
     content_panels = [
         *Page.content_panels,
@@ -159,6 +168,7 @@ class MessageWallPage(WallRoutesMixin, CampaignTemplateMixin, Page):  # type: ig
                 FieldRowPanel(
                     [FieldPanel("max_messages_per_client"), FieldPanel("max_messages_per_minute")]
                 ),
+                FieldPanel("proof_of_work"),
             ],
             heading=_("Moderation"),
         ),
