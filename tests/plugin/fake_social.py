@@ -4,7 +4,7 @@ Unlike the replay server of the core tests, it paginates for real (``max_id``,
 ``since_id`` and ``Link`` headers on Mastodon; ``cursor`` on Bluesky) over a list
 of posts the test controls, and can fail on a chosen request: HTTP 429 with
 ``Retry-After``, 500, a response slower than the client's timeout, truncated
-JSON, or an HTML page instead of JSON.
+JSON, an HTML page instead of JSON, or an answer held back until the test lets it go.
 """
 
 from __future__ import annotations
@@ -80,7 +80,7 @@ class Fault:
     """What to do instead of answering, on request number ``at`` (1-based) of a path."""
 
     at: int
-    kind: str  # "429", "500", "slow", "truncated", "html"
+    kind: str  # "429", "500", "slow", "truncated", "html", "hold"
     repeat: int = 1
 
 
@@ -91,6 +91,11 @@ class FakeSocial:
     faults: list[Fault] = field(default_factory=list)
     page_size: int = 5
     slow_seconds: float = 3.0
+    #: A "hold" sets ``held`` when its request arrives, then answers once ``release`` is
+    #: set (or after ``hold_seconds``, so that no thread of the server waits for ever).
+    held: threading.Event = field(default_factory=threading.Event)
+    release: threading.Event = field(default_factory=threading.Event)
+    hold_seconds: float = 60.0
     requests: list[tuple[str, dict[str, list[str]]]] = field(default_factory=list)
     authorized: int = 0  # requests that carried a session token
     url: str = ""
@@ -183,6 +188,9 @@ def serve(fake: FakeSocial) -> Iterator[FakeSocial]:
                     status_code, headers, payload = 500, {}, b'{"error":"boom"}'
                 elif fault.kind == "slow":
                     time.sleep(fake.slow_seconds)
+                elif fault.kind == "hold":
+                    fake.held.set()
+                    fake.release.wait(fake.hold_seconds)
                 elif fault.kind == "truncated":
                     payload = payload[: len(payload) // 2]
                 elif fault.kind == "html":

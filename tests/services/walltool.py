@@ -16,6 +16,10 @@
     moment (as the first requests of a day do); prints the number of distinct
     fingerprints seen in each round.
 
+``python -m tests.services.walltool source WALL_ID SERVER``
+    add a Mastodon source of #IStandWithAhmadis on ``SERVER`` (an http origin) to the
+    wall; prints its id.
+
 No management command: the plugin's own code is called directly, as an importer would.
 """
 
@@ -166,6 +170,17 @@ def salt_race(threads: int, rounds: int) -> list[int]:
     return distinct
 
 
+def add_source(wall_id: int, server: str) -> int:
+    from wagtail_campaign.models import SocialSource
+
+    source = SocialSource(
+        wall_id=wall_id, network="mastodon", server=server, hashtag="#IStandWithAhmadis"
+    )
+    source.full_clean()
+    source.save()
+    return source.pk
+
+
 def main(argv: list[str]) -> int:
     import django
 
@@ -175,6 +190,8 @@ def main(argv: list[str]) -> int:
     elif argv[:1] == ["race"] and len(argv) >= 4:
         wall_id, threads = int(argv[1]), int(argv[2])
         print(json.dumps({source: race(wall_id, source, threads) for source in argv[3:]}))
+    elif argv[:1] == ["source"] and len(argv) == 3:
+        print(json.dumps(add_source(int(argv[1]), argv[2])))
     elif argv[:1] == ["salt-race"] and len(argv) == 3:
         print(json.dumps(salt_race(int(argv[1]), int(argv[2]))))
     else:
