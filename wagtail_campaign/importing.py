@@ -17,7 +17,7 @@ import logging
 from collections.abc import Sequence
 from typing import Any, BinaryIO
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from ahmadi_campaign.errors import SocialImportError
@@ -99,9 +99,9 @@ def store_posts(
 ) -> ImportCounts:
     """Judge ``posts`` with the wall's policy and store the ones it does not reject.
 
-    One query finds the posts already stored, one bulk insert stores the rest and
-    one count says how many it added; a post stored meanwhile by a concurrent run
-    is ignored by the database (and counted as stored by whichever run reports it).
+    One query finds the posts already stored and one bulk insert stores the rest. If
+    a concurrent run stored some of them in between, the unique (source, source id)
+    refuses the insert; the page is then stored ignoring those rows and counted.
     """
     counts = ImportCounts()
     if not posts:
@@ -111,7 +111,6 @@ def store_posts(
     sources = {str(post.source) for post in posts}
     batch = Message.objects.filter(source__in=sources, source_id__in=ids)
     existing = set(batch.values_list("source", "source_id"))
-    already = len(existing)
     rows: list[Message] = []
     for post in posts:
         key = (str(post.source), post.source_id)
@@ -128,9 +127,17 @@ def store_posts(
             continue
         rows.append(message_from(wall, incoming, inspection, decision))
     if rows:
-        with transaction.atomic():
-            Message.objects.bulk_create(rows, ignore_conflicts=True)
-        counts.stored = max(0, batch.count() - already)
+        try:
+            with transaction.atomic():
+                Message.objects.bulk_create(rows)
+            counts.stored = len(rows)
+        except IntegrityError:
+            # A concurrent run stored some of these since the lookup above: store the
+            # rest and count what this run added.
+            with transaction.atomic():
+                before = batch.count()
+                Message.objects.bulk_create(rows, ignore_conflicts=True)
+                counts.stored = batch.count() - before
         counts.duplicates += len(rows) - counts.stored
     return counts
 

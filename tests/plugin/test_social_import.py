@@ -211,6 +211,34 @@ class MastodonImportTests(ImportTestCase):
             source.save()
             self.assertEqual(importing.run_source(source, fetcher=fetcher()).stored, 1)
 
+    def test_posts_stored_by_a_concurrent_run_meanwhile_are_counted_once(self) -> None:
+        # Between this run's lookup of stored posts and its insert, another run stores
+        # some of the same posts: the insert falls back to ignoring them, and says so.
+        import json
+
+        from ahmadi_campaign.social import parse_statuses
+
+        page = json.dumps([status(n) for n in range(6)]).encode()
+        posts = parse_statuses(page, hashtags=["#IStandWithAhmadis"]).posts
+        first = importing.store_posts(
+            self.wall, posts[:2], kind="support", history=importing._history()
+        )
+        self.assertEqual((first.stored, first.duplicates), (2, 0))
+        real = Message.objects.filter
+
+        def lookup_missing_the_concurrent_rows(*args: Any, **kwargs: Any) -> Any:
+            found = real(*args, **kwargs)
+            if "source_id__in" in kwargs:  # the lookup saw the table before the other run
+                return mock.Mock(values_list=lambda *_a, **_k: [], count=found.count, wraps=found)
+            return found
+
+        with mock.patch.object(Message.objects, "filter", lookup_missing_the_concurrent_rows):
+            counts = importing.store_posts(
+                self.wall, posts, kind="support", history=importing._history()
+            )
+        self.assertEqual((counts.stored, counts.duplicates), (4, 2))
+        self.assertEqual(sorted(self.imported()), sorted(post.source_id for post in posts))
+
 
 class BlueskyImportTests(ImportTestCase):
     network = "bluesky"
