@@ -12,6 +12,7 @@ was held. A policy is built from plain data (:meth:`Policy.from_dict`,
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import itertools
 import re
 import tomllib
@@ -216,6 +217,24 @@ class LengthRule(Rule):
         return APPROVED
 
 
+@functools.lru_cache(maxsize=64)
+def _term_patterns(
+    terms: tuple[str, ...], min_squashed_length: int
+) -> tuple[re.Pattern[str] | None, re.Pattern[str] | None]:
+    """The whole-word and squashed patterns of a term list (cached: a wall's policy is
+    built for every message it receives, and its list rarely changes)."""
+    forms = sorted({matching_form(t) for t in terms} - {""}, key=len, reverse=True)
+    words = "|".join(re.escape(f) for f in forms)
+    word = re.compile(rf"(?<!\w)(?:{words})(?!\w)") if forms else None
+    squashed = sorted(
+        {s for f in forms if len(s := similarity.squash(f)) >= min_squashed_length},
+        key=len,
+        reverse=True,
+    )
+    pattern = "|".join(re.escape(s) for s in squashed)
+    return word, re.compile(pattern) if squashed else None
+
+
 @dataclass(frozen=True)
 class BannedTermsRule(Rule):
     """Catch listed terms, even when spelt with look-alike letters, accents or invisible characters.
@@ -232,18 +251,9 @@ class BannedTermsRule(Rule):
     min_squashed_length: int = 4
 
     def __post_init__(self) -> None:
-        forms = sorted({matching_form(t) for t in self.terms} - {""}, key=len, reverse=True)
-        words = "|".join(re.escape(f) for f in forms)
-        object.__setattr__(
-            self, "_word", re.compile(rf"(?<!\w)(?:{words})(?!\w)") if forms else None
-        )
-        squashed = sorted(
-            {s for f in forms if len(s := similarity.squash(f)) >= self.min_squashed_length},
-            key=len,
-            reverse=True,
-        )
-        pattern = "|".join(re.escape(s) for s in squashed)
-        object.__setattr__(self, "_squashed", re.compile(pattern) if squashed else None)
+        word, squashed = _term_patterns(tuple(self.terms), self.min_squashed_length)
+        object.__setattr__(self, "_word", word)
+        object.__setattr__(self, "_squashed", squashed)
 
     def check(self, message: Inspection, history: History) -> Verdict:
         word: re.Pattern[str] | None = self.__dict__["_word"]
