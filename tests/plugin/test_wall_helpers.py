@@ -150,15 +150,21 @@ def form_fields(response: HttpResponse) -> dict[str, str]:
     return values
 
 
+def form_action(response: HttpResponse) -> str:
+    """Where the write form is sent (the plain URL of a public wall, else its write/ route)."""
+    form = next(f for f in parse(response).iter("form") if f.get("method") == "post")
+    return form.get("action", "")
+
+
 def post_message(
     client: Client, wall: MessageWallPage, body: str, **overrides: str
 ) -> HttpResponse:
-    """Load the write form, then send it back with ``body`` like a visitor would."""
-    write_url = wall.url + "write/"
-    data = form_fields(client.get(write_url))
+    """Load the write form, then send it back with ``body`` to its action, as a browser would."""
+    form = client.get(wall.url + "write/")
+    data = form_fields(form)
     data.update(VALID)
     data.update(body=body, **overrides)
-    return client.post(write_url, data)
+    return client.post(form_action(form), data)
 
 
 def reset_cache() -> None:

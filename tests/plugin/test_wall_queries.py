@@ -6,10 +6,11 @@ import datetime as dt
 from typing import Any
 
 from django.db import connection
+from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from tests.plugin.test_wall_helpers import OPEN_AT, add_messages
+from tests.plugin.test_wall_helpers import OPEN_AT, VALID, add_messages, form_action, form_fields
 from tests.plugin.test_wall_write import WallTestCase
 from wagtail_campaign.models import Message
 
@@ -86,3 +87,32 @@ class QueryCountTests(WallTestCase):
         self.assertEqual(counts["feed 10"], counts["feed 10000"])
         self.assertEqual(counts["feed 10"], 1)
         self.assertEqual(counts["route 10"], counts["route 10000"])
+
+    @override_settings(WAGTAIL_CAMPAIGN={"MIN_FILL_SECONDS": 0})
+    def test_posting_a_message_costs_three_queries(self) -> None:
+        """The wall, the policy's history (three counts and the near-duplicate candidates),
+        the insert. Before: 12 (Wagtail's routing 6, the window 1, three counts 3, the
+        near-duplicate scan 1, the insert 1)."""
+        add_messages(self.wall, 30, prefix="before-")
+        # The wall's own dates (no campaign lookup); the site's own hostname (Wagtail's
+        # cached root paths name it: no site lookup).
+        self.wall.opens_on, self.wall.closes_on = dt.date(2015, 12, 1), dt.date(2015, 12, 10)
+        self.wall.time_zone = "Asia/Karachi"
+        self.wall.save()
+        self.client.defaults["HTTP_HOST"] = "localhost"
+        counts, run = {}, {}
+        for n, target in enumerate(["plain URL", "write/ route"]):
+            form = self.client.get(self.write_url)
+            url = form_action(form) if target == "plain URL" else self.write_url
+            data = form_fields(form) | VALID | {"body": f"Message {n} from Lahore, with love."}
+            with CaptureQueriesContext(connection) as queries:
+                response = self.client.post(url, data)
+            self.assertEqual(response.status_code, 302)
+            # The test's own transaction wraps the insert in a savepoint; outside a
+            # transaction the insert is one statement with no BEGIN and COMMIT.
+            run[target] = [q["sql"] for q in queries if "SAVEPOINT" not in q["sql"]]
+            counts[target] = len(run[target])
+        print(f"\nposting queries: {counts}")
+        self.assertEqual(counts["plain URL"], 3, run["plain URL"])
+        # Wagtail's routing: the site, the page tree, aliases and view restrictions.
+        self.assertEqual(counts["write/ route"], 10)

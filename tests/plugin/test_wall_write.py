@@ -8,6 +8,7 @@ from typing import Any
 import time_machine
 from django.core import signing
 from django.test import TestCase, override_settings
+from django.urls import reverse
 
 from tests.plugin import utils
 from tests.plugin.hostile import BANNED_TERMS, DISGUISES
@@ -68,7 +69,10 @@ class WriteWithoutJavaScriptTests(WallTestCase):
         self.assertIn("no-store", response["Cache-Control"])
         tree = parse(response)
         form = next(f for f in tree.iter("form") if f.get("method") == "post")
-        self.assertEqual(form.get("action"), self.write_url)
+        # A public wall's form is sent to the plain URL (no page routing), see test_wall_plain_post.
+        self.assertEqual(
+            form.get("action"), reverse("wagtail_campaign:wall_write", args=[self.wall.pk])
+        )
         inputs = {i.get("name"): i for i in form.iter("input")}
         self.assertTrue(inputs["csrfmiddlewaretoken"].get("value"))
         self.assertEqual(inputs["token"].get("type"), "hidden")

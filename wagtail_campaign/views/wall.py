@@ -15,12 +15,14 @@ spelt ``messages.json``.
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 from django.conf import settings as django_settings
-from django.db.models import Count, Exists, OuterRef, Q, Value
+from django.db.models import BooleanField, Count, Exists, Expression, OuterRef, Value
 from django.db.models.functions import Length, Substr
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
+from django.http.request import split_domain_port
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import NoReverseMatch, reverse
@@ -32,8 +34,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_protect
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 
-from ahmadi_campaign.campaign import Phase
-from ahmadi_campaign.errors import InvalidCursor
+from ahmadi_campaign.campaign import Campaign, Phase
+from ahmadi_campaign.errors import CampaignError, InvalidCursor
 from ahmadi_campaign.feed import Cursor, CursorSigner, etag_for, etag_matches
 
 #: Values of ``?posted=`` the wall page thanks the visitor for.
@@ -57,18 +59,78 @@ def _private(response: HttpResponse) -> HttpResponse:
     return response
 
 
-def _older_than(cursor: Cursor) -> Q:
-    # The first term repeats what the OR implies: PostgreSQL can use it as an index bound
-    # (the OR alone is checked row by row, so page 1,000 read 20,000 rows to skip them).
-    return Q(created_at__lte=cursor.timestamp) & (
-        Q(created_at__lt=cursor.timestamp) | Q(created_at=cursor.timestamp, id__lt=cursor.id)
-    )
+#: What a listed message shows (the wall's template and the feed's JSON). The rest - the
+#: plain text, the shingles, the fingerprint, the reasons - is never read when listing, and
+#: decoding it cost more than everything else on a page of 20.
+LISTED_FIELDS = (
+    "id",
+    "wall_id",
+    "kind",
+    "display_name",
+    "country",
+    "language",
+    "body",
+    "source",
+    "source_url",
+    "featured",
+    "created_at",
+)
 
 
-def _newer_than(cursor: Cursor) -> Q:
-    return Q(created_at__gte=cursor.timestamp) & (
-        Q(created_at__gt=cursor.timestamp) | Q(created_at=cursor.timestamp, id__gt=cursor.id)
-    )
+class _Keyset(Expression):
+    """``(created_at, id) < (timestamp, id)`` (or ``>``): the keyset condition as one row value.
+
+    It means the same as ``created_at < t OR (created_at = t AND id < i)``, but PostgreSQL
+    uses the whole comparison as a bound of the (wall, status, created_at, id) index scan
+    (an OR is checked row by row, so page 1,000 read 20,000 rows to skip them); and as one
+    node it costs the ORM a fraction of building three lookups, which was most of what a
+    deep page cost more than page 1. SQLite and MySQL compare row values too.
+    """
+
+    output_field = BooleanField()
+    conditional = True
+
+    def __init__(self, cursor: Cursor, operator: str) -> None:
+        super().__init__()
+        self.cursor = cursor
+        self.operator = operator
+        self.columns: tuple[Any, Any] | None = None
+
+    def resolve_expression(
+        self,
+        query: Any = None,
+        allow_joins: bool = True,
+        reuse: Any = None,
+        summarize: bool = False,
+        for_save: bool = False,
+    ) -> _Keyset:
+        resolved = self.copy()
+        resolved.columns = (query.resolve_ref("created_at"), query.resolve_ref("id"))
+        return resolved
+
+    def get_source_expressions(self) -> list[Any]:
+        return list(self.columns or ())
+
+    def set_source_expressions(self, exprs: list[Any]) -> None:
+        self.columns = (exprs[0], exprs[1]) if exprs else None
+
+    def as_sql(self, compiler: Any, connection: Any) -> tuple[str, list[Any]]:
+        if self.columns is None:
+            raise ValueError("Resolve the keyset condition before compiling it.")
+        (stamp_sql, stamp_params), (id_sql, id_params) = (
+            compiler.compile(column) for column in self.columns
+        )
+        stamp = self.columns[0].output_field.get_db_prep_value(self.cursor.timestamp, connection)
+        sql = f"({stamp_sql}, {id_sql}) {self.operator} (%s, %s)"
+        return sql, [*stamp_params, *id_params, stamp, self.cursor.id]
+
+
+def _older_than(cursor: Cursor) -> _Keyset:
+    return _Keyset(cursor, "<")
+
+
+def _newer_than(cursor: Cursor) -> _Keyset:
+    return _Keyset(cursor, ">")
 
 
 def message_json(message: Any) -> dict[str, Any]:
@@ -102,7 +164,9 @@ def _public_messages(wall_id: int, *, public_only: bool) -> Any:
     """Approved messages of a live wall; with ``public_only``, none of a restricted wall."""
     from ..models.wall import Message, MessageStatus
 
-    found = Message.objects.filter(wall_id=wall_id, status=MessageStatus.APPROVED, wall__live=True)
+    found = Message.objects.filter(
+        wall_id=wall_id, status=MessageStatus.APPROVED, wall__live=True
+    ).only(*LISTED_FIELDS)
     if public_only:
         found = found.filter(~Exists(_restrictions_above("wall__path")))
     return found
@@ -183,6 +247,91 @@ def feed_response(request: HttpRequest, wall_id: int, *, public_only: bool) -> H
     return _secure(response)
 
 
+def _site_roots(request: HttpRequest) -> list[str]:
+    """The root paths (``url_path``) of the site Wagtail serves ``request`` from; [] if none.
+
+    A site whose hostname and port are the request's is always Wagtail's choice, and
+    Wagtail keeps every site's root paths in the cache: that answer costs no query. Any
+    other request (the default site standing in, the cache down) asks
+    ``Site.find_for_request``, as Wagtail's routing does.
+    """
+    from wagtail.models import Site
+
+    hostname = split_domain_port(request._get_raw_host())[0]
+    try:
+        root_url = Site(hostname=hostname, port=int(request.get_port())).root_url
+        roots = [root.root_path for root in Site.get_site_root_paths() if root.root_url == root_url]
+    except Exception:  # noqa: BLE001 - an odd port or the cache down: ask the database
+        roots = []
+    if roots:
+        return roots
+    site = Site.find_for_request(request)
+    return [site.root_page.url_path] if site is not None else []
+
+
+def _path_on_site(page: Any, roots: list[str]) -> str:
+    """The page's URL under the first of ``roots`` that holds it ("" if none does): what
+    Wagtail's ``page.get_url(request)`` gives on that site, without looking anything up."""
+    root = next((root for root in roots if page.url_path.startswith(root)), None)
+    if root is None:
+        return ""
+    url: str = reverse("wagtail_serve", args=(page.url_path[len(root) :],))
+    if not getattr(django_settings, "WAGTAIL_APPEND_SLASH", True) and url != "/":
+        url = url.rstrip("/")
+    return url
+
+
+#: Stands in for the wall's id while its query is compiled (no page has a negative id).
+_PROBE_ID = -7_654_321
+
+
+@functools.lru_cache(maxsize=8)
+def _postable_wall_sql(alias: str) -> tuple[str, tuple[Any, ...], int]:
+    """SQL of "this live wall, and whether a view restriction covers it", compiled once.
+
+    Returns the SQL, its parameters and the position of the wall's id among them. Building
+    and compiling the query (a page has some fifty columns, and the restriction check is
+    a subquery) cost three times what running it does, on every message.
+    """
+    from ..models.wall import MessageWallPage
+
+    walls = (
+        MessageWallPage.objects.using(alias)
+        .live()
+        .filter(pk=_PROBE_ID)
+        .annotate(restricted=Exists(_restrictions_above("path")))
+    )
+    sql, params = walls.query.get_compiler(using=alias).as_sql()
+    return sql, tuple(params), list(params).index(_PROBE_ID)
+
+
+@csrf_protect
+def wall_write(request: HttpRequest, wall_id: int) -> HttpResponse:
+    """Where the write form is sent, at a plain URL (see ``wagtail_campaign.urls``).
+
+    Wagtail's routing (the site, the page tree level by level, the serving hooks) was a
+    third of the cost of storing a message. Here the wall is found by id, with the checks
+    that routing makes: the request's site holds the wall, the wall is live, and no view
+    restriction (login, groups, password) covers it or a page above it. A restricted wall
+    sends the request on to its own ``write/`` route (307, so the POST is kept), where
+    Wagtail asks for the login or the password; a GET goes to the form. What follows is
+    the route's own code: the same form, errors beside it, the same redirect.
+    """
+    from ..models.wall import MessageWallPage
+
+    sql, params, at = _postable_wall_sql(MessageWallPage.objects.db)
+    values = list(params)
+    values[at] = wall_id
+    wall = next(iter(MessageWallPage.objects.raw(sql, values)), None)
+    wall_url = _path_on_site(wall, _site_roots(request)) if wall is not None else ""
+    if not wall_url:
+        raise Http404(_("There is no such wall."))
+    if wall.restricted or request.method != "POST":
+        route = wall_url + wall.reverse_subpage("write")
+        return _secure(HttpResponseRedirect(route, status=307 if wall.restricted else 302))
+    return _secure(wall.write_response(request, wall_url=wall_url))
+
+
 def wall_feed(request: HttpRequest, wall_id: int) -> HttpResponse:
     """The feed at a plain URL (see ``wagtail_campaign.urls``): public walls only."""
     if request.method not in ("GET", "HEAD"):
@@ -203,7 +352,7 @@ class WallRoutesMixin(RoutablePageMixin):
         return Message.objects.visible().filter(wall=self).order_by("-created_at", "-id")
 
     def page_of_messages(self, before: Cursor | None, size: int) -> tuple[list[Any], bool]:
-        found = self.visible_messages()
+        found = self.visible_messages().only(*LISTED_FIELDS)
         if before is not None:
             found = found.filter(_older_than(before))
         rows = list(found[: size + 1])
@@ -253,6 +402,36 @@ class WallRoutesMixin(RoutablePageMixin):
         if url and not self.is_restricted():
             return url
         return wall_url + self.reverse_subpage("feed")  # type: ignore[attr-defined,no-any-return]
+
+    def post_url(self, request: HttpRequest, write_url: str) -> str:
+        """Where the form is sent: the plain URL if the host included ours and the wall is
+        public (see :func:`wall_write`), else the ``write/`` route."""
+        try:
+            url = reverse("wagtail_campaign:wall_write", args=[self.pk])  # type: ignore[attr-defined]
+        except NoReverseMatch:
+            return write_url
+        return write_url if self.is_restricted() else url
+
+    def posting_open_now(self) -> bool:
+        """Whether the wall takes messages now: ``is_open_now()[1]``, often without a query.
+
+        A wall with its own dates and time zone has the window they make (the campaign
+        adds only hashtags, which do not change the phase), so the campaign is not
+        looked up.
+        """
+        if not (self.opens_on and self.closes_on and self.time_zone):  # type: ignore[attr-defined]
+            return self.is_open_now()[1]
+        try:
+            own = Campaign.from_local_dates(
+                self.title,  # type: ignore[attr-defined]
+                ["wall"],
+                self.opens_on,  # type: ignore[attr-defined]
+                self.closes_on,  # type: ignore[attr-defined]
+                self.time_zone,  # type: ignore[attr-defined]
+            )
+        except CampaignError:
+            return False  # window() is None: closed
+        return own.phase_at(timezone.now()) is Phase.LIVE
 
     def is_open_now(self) -> tuple[Any, bool]:
         """The posting window and whether it is open now (the window costs queries: ask once)."""
@@ -325,15 +504,28 @@ class WallRoutesMixin(RoutablePageMixin):
     @path("write/", name="write")
     @method_decorator(csrf_protect)
     def write(self, request: HttpRequest) -> HttpResponse:
+        # The wall's URL taken from the request path: no lookup (Wagtail's site root
+        # paths live in the cache, which may be the very thing that is down).
+        route = self.reverse_subpage("write")  # type: ignore[attr-defined]
+        suffix = request.path.removesuffix(route)
+        return self.write_response(request, wall_url=suffix if suffix != request.path else "")
+
+    def write_response(self, request: HttpRequest, *, wall_url: str) -> HttpResponse:
+        """The form, or what became of a message sent with it: for write/ and the plain URL.
+
+        A stored message sends the visitor to ``wall_url`` ("": look the wall's URL up).
+        """
         from ..forms import MessageForm
         from ..submission import submit
 
         language = get_language() or "en"
-        window_state = self.is_open_now()
+        posting = request.method == "POST"
+        # A post only needs to know whether the wall is open; a page shown needs its window.
+        window_state = (None, self.posting_open_now()) if posting else self.is_open_now()
         if not window_state[1]:
             # Closed: nothing is stored, whatever is posted.
-            return _private(self._render_form(request, None, window_state))
-        if request.method == "POST":
+            return _private(self._render_form(request, None, self.is_open_now()))
+        if posting:
             form = MessageForm(request.POST, wall=self, language=language)
             if form.is_valid():
                 data = form.cleaned_data
@@ -352,11 +544,12 @@ class WallRoutesMixin(RoutablePageMixin):
                 )
                 if outcome.stored:
                     state = "live" if outcome.live else "review"
-                    route = self.reverse_subpage("write")  # type: ignore[attr-defined]
-                    return self._redirect_to_wall(request, route, state)
+                    target = wall_url or self.wall_url(request)
+                    return redirect(f"{target}?posted={state}#wall-status")
                 form.add_error("body", refusal_text(outcome.refused_reason))
         else:
             form = MessageForm(wall=self, language=language)
+        window_state = self.is_open_now() if posting else window_state
         return _private(self._render_form(request, form, window_state))
 
     def _render_form(
@@ -364,6 +557,7 @@ class WallRoutesMixin(RoutablePageMixin):
     ) -> HttpResponse:
         context = self.wall_context(request, window_state=window_state)
         context["form"] = form
+        context["post_url"] = self.post_url(request, context["write_url"])
         return TemplateResponse(request, "wagtail_campaign/pages/message_wall_write.html", context)
 
     @path("report/<int:message_id>/", name="report")
