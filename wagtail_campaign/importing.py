@@ -14,8 +14,10 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import logging
-from collections.abc import Sequence
-from typing import Any, BinaryIO
+import queue
+import threading
+from collections.abc import Iterable, Iterator, Sequence
+from typing import Any, BinaryIO, TypeVar
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -168,6 +170,70 @@ def default_fetcher() -> HttpFetcher:
     return HttpFetcher()
 
 
+_T = TypeVar("_T")
+_DONE = object()
+
+
+def prefetch(items: Iterable[_T], depth: int = 1) -> Iterator[_T]:
+    """Iterate over ``items`` while a background thread produces up to ``depth`` ahead.
+
+    A page is fetched and parsed while the one before it is judged and stored, so
+    network and database waits overlap with work. Items come in order; an exception
+    raised while producing one is raised here, in its place. Leaving the loop early
+    lets the producer stop after the item it is working on (it is never waited for).
+    The producer must not use the database: it runs in a thread of its own.
+    """
+    ahead: queue.Queue[tuple[Any, BaseException | None]] = queue.Queue(maxsize=depth)
+    stop = threading.Event()
+
+    def offer(entry: tuple[Any, BaseException | None]) -> bool:
+        while not stop.is_set():
+            try:
+                ahead.put(entry, timeout=0.1)
+                return True
+            except queue.Full:
+                continue
+        return False
+
+    def produce() -> None:
+        error: BaseException | None = None
+        try:
+            for item in items:
+                if not offer((item, None)):
+                    return
+        except BaseException as exc:  # handed over to the consumer, in order
+            error = exc
+        offer((_DONE, error))
+
+    threading.Thread(target=produce, name="import-prefetch", daemon=True).start()
+    try:
+        while True:
+            item, error = ahead.get()
+            if error is not None:
+                raise error
+            if item is _DONE:
+                return
+            yield item
+    finally:
+        stop.set()
+
+
+def _walk(source: SocialSource, client: Any, limit: int) -> Iterator[tuple[Any, str, str]]:
+    """Fetch up to ``limit`` pages from the source's saved cursor: (page, next cursor, top)."""
+    cursor = source.cursor
+    for _ in range(limit):
+        if source.network == Network.MASTODON:
+            page = client.fetch_page(max_id=cursor or None, since_id=source.since or None)
+            next_cursor, top = page.next_max_id, page.prev_min_id
+        else:
+            page = client.fetch_page(cursor or None)
+            next_cursor, top = page.cursor, None
+        yield page, next_cursor or "", top or ""
+        if not next_cursor or not page.report.total:
+            return
+        cursor = next_cursor
+
+
 def run_source(
     source: SocialSource, *, fetcher: HttpFetcher | None = None, max_pages: int | None = None
 ) -> ImportCounts:
@@ -185,15 +251,9 @@ def run_source(
         client = _client(source, fetcher or default_fetcher())
         # Bluesky's public search serves no cursor to anonymous clients: one page only.
         anonymous = source.network == Network.BLUESKY and not client.authenticated
-        for _ in range(1 if anonymous else max_pages or source.max_pages):
-            if source.network == Network.MASTODON:
-                page = client.fetch_page(
-                    max_id=source.cursor or None, since_id=source.since or None
-                )
-                next_cursor, top = page.next_max_id, page.prev_min_id
-            else:
-                page = client.fetch_page(source.cursor or None)
-                next_cursor, top = page.cursor, None
+        limit = 1 if anonymous else max_pages or source.max_pages
+        # The next page is fetched and parsed while this one is judged and stored.
+        for page, next_cursor, top in prefetch(_walk(source, client, limit)):
             if not source.cursor and top:
                 source.walk_top = top  # newest post of this walk: the next walk stops here
             posts = [post for post in page.posts if _wanted(source, post)]
