@@ -14,6 +14,7 @@ review, the visitor sees success, and a warning is logged.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 import logging
 import math
@@ -23,8 +24,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.core.cache import cache
-from django.db import IntegrityError, connections, transaction
-from django.db.models import Q
+from django.db import IntegrityError, connections, router, transaction
+from django.db.models import Q, QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
 
@@ -176,20 +177,28 @@ def report_allowed(wall: MessageWallPage, request: HttpRequest, now: dt.datetime
 Question = tuple[Any, ...]
 
 #: How each database keeps, of the newest messages ({newest}), those whose shingle count
-#: is within bounds, and gathers their shingle lists into one JSON text. PostgreSQL keeps
-#: the lists compressed: "OFFSET 0" has it unpack each once for its length (BETWEEN
-#: would do it twice), a quarter of the query's time.
+#: is within bounds, and gathers their shingle lists into one JSON text.
 _SIMILAR_CANDIDATES = {
     "postgresql": (
-        "SELECT JSON_AGG(sized.found)::text FROM (SELECT newest.found, "
-        "JSONB_ARRAY_LENGTH(newest.found) AS size FROM ({newest}) newest OFFSET 0) sized "
-        "WHERE sized.size BETWEEN %s AND %s"
+        "SELECT JSON_AGG(newest.found)::text FROM ({newest}) newest "
+        "WHERE newest.size BETWEEN %s AND %s"
     ),
     "sqlite": (
         "SELECT JSON_GROUP_ARRAY(JSON(newest.found)) FROM ({newest}) newest "
-        "WHERE JSON_ARRAY_LENGTH(newest.found) BETWEEN %s AND %s"
+        "WHERE newest.size BETWEEN %s AND %s"
     ),
 }
+
+
+@functools.lru_cache(maxsize=8)
+def _quoted_names(alias: str) -> dict[str, str]:
+    """The message table's name and columns, quoted for the database ``alias``."""
+    quote = connections[alias].ops.quote_name
+    names = {"table": quote(Message._meta.db_table)}
+    columns = ("wall", "status", "fingerprint", "digest", "shingles", "shingle_count", "created_at")
+    for name in columns:
+        names[name] = quote(Message._meta.get_field(name).column)
+    return names
 
 
 class DatabaseHistory:
@@ -206,22 +215,22 @@ class DatabaseHistory:
 
     def __init__(self, wall: MessageWallPage) -> None:
         self.wall_id = wall.pk
-        self.messages = Message.objects.filter(wall=wall)
-        self._connection = connections[self.messages.db]
+        self._connection = connections[router.db_for_read(Message)]
         self._vendor = self._connection.vendor
         self._message: Inspection | None = None
         #: SQL (one value) and parameters of each expected question.
         self._expected: dict[Question, tuple[str, list[Any]]] = {}
         self._answers: dict[Question, Any] = {}
 
+    @functools.cached_property
+    def messages(self) -> QuerySet[Message]:
+        """The wall's messages, for the questions that were not expected."""
+        return Message.objects.using(self._connection.alias).filter(wall_id=self.wall_id)
+
     # ------------------------------------------------------------ SQL
 
     def _names(self) -> dict[str, str]:
-        quote = self._connection.ops.quote_name
-        names = {"table": quote(Message._meta.db_table)}
-        for name in ("wall", "status", "fingerprint", "digest", "shingles", "created_at"):
-            names[name] = quote(Message._meta.get_field(name).column)
-        return names
+        return _quoted_names(self._connection.alias)
 
     def _at(self, instant: dt.datetime) -> Any:
         return Message._meta.get_field("created_at").get_db_prep_value(instant, self._connection)
@@ -253,7 +262,9 @@ class DatabaseHistory:
         from wc_message_wall_feed and are merged, reading 200 rows in all.
         """
         n, limit = self._names(), RECENT_FOR_SIMILARITY
-        columns = f"{n['shingles']} AS found, {n['created_at']} AS received"
+        columns = (
+            f"{n['shingles']} AS found, {n['shingle_count']} AS size, {n['created_at']} AS received"
+        )
         where = f"{n['wall']} = %s AND {n['created_at']} >= %s"
         order = f"ORDER BY {n['created_at']} DESC LIMIT {limit}"
         if self._vendor != "postgresql":
@@ -263,7 +274,7 @@ class DatabaseHistory:
         merged = " UNION ALL ".join([each] * len(MessageStatus.values))
         params = [p for s in MessageStatus.values for p in (self.wall_id, self._at(since), s)]
         order = f"ORDER BY merged.received DESC LIMIT {limit}"
-        return f"SELECT merged.found FROM ({merged}) merged {order}", params  # noqa: S608
+        return f"SELECT merged.found, merged.size FROM ({merged}) merged {order}", params  # noqa: S608
 
     def _candidates(
         self, message: Inspection, since: dt.datetime, threshold: float
@@ -273,7 +284,8 @@ class DatabaseHistory:
         Two sets of sizes ``a <= b`` have a Jaccard similarity of at most ``a / b``, so of
         the newest messages only those whose shingle count lies within
         ``[threshold * n, n / threshold]`` can reach the threshold: the database leaves
-        the others out, which spares sending, decoding and comparing most of them.
+        the others out by their stored ``shingle_count``, which spares reading (PostgreSQL
+        keeps them compressed), sending, decoding and comparing most shingle lists.
         """
         newest, params = self._newest_sql(since)
         size = len(message.shingles)

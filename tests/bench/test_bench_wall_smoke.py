@@ -104,7 +104,7 @@ def test_wall_bench_runs_end_to_end_on_postgresql(tmp_path: Path) -> None:
     assert bench_wall.MARK_START in output
     text = target.read_text()
     assert "Intro stays." in text
-    assert "| ours: `write/` route" in text
+    assert "| ours: the form's plain URL" in text
     assert "| peer: django-contrib-comments `post_comment`" in text
     assert "| ours: keyset, `page_of_messages(cursor, 20)`" in text
     assert "wc_message_wall_feed" in text  # the plan shows the wall's index

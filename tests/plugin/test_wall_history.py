@@ -152,3 +152,14 @@ class DatabaseHistoryTests(TestCase):
             if expect:
                 history.expect(message, self.wall.policy())
             self.assertFalse(history.has_similar(message, since, 0.8))
+
+    def test_the_database_keeps_each_messages_shingle_count(self) -> None:
+        counts = Message.objects.values_list("shingle_count", "shingles")
+        self.assertTrue(counts)
+        for count, shingles in counts:
+            self.assertEqual(count, len(shingles))
+        # Anything but a list counts 0 (and does not break the insert).
+        message = Message.objects.first()
+        assert message is not None
+        Message.objects.filter(pk=message.pk).update(shingles={"not": "a list"})
+        self.assertEqual(Message.objects.get(pk=message.pk).shingle_count, 0)

@@ -35,6 +35,7 @@ from ahmadi_campaign.moderation import (
     ShoutingRule,
 )
 
+from ..expressions import JSONArrayLength
 from ..views.wall import WallRoutesMixin
 from .pages import CampaignPage, CampaignTemplateMixin, TimeZoneField
 
@@ -279,6 +280,13 @@ class Message(models.Model):
     # and each index costs every insert.
     digest = models.CharField(max_length=32, blank=True, editable=False)
     shingles = models.JSONField(default=list, blank=True, editable=False)
+    # Kept by the database: the near-duplicate check leaves out messages whose shingle
+    # count rules out the similarity without reading their (compressed) shingles.
+    shingle_count = models.GeneratedField(
+        expression=JSONArrayLength("shingles"),
+        output_field=models.PositiveIntegerField(),
+        db_persist=True,
+    )
     reasons = models.JSONField(_("policy reasons"), default=list, blank=True)
     flag_count = models.PositiveIntegerField(_("reports"), default=0)
     featured = models.BooleanField(_("featured"), default=False)
