@@ -258,8 +258,10 @@ class DatabaseHistory:
         """The shingles (as ``found``) of the :data:`RECENT_FOR_SIMILARITY` newest messages.
 
         No index starts with (wall, created_at): one query read and sorted every message
-        of the hour to keep 200. On PostgreSQL the newest of each status come in order
-        from wc_message_wall_feed and are merged, reading 200 rows in all.
+        of the hour to keep 200. On PostgreSQL wc_message_wall_feed hands over the newest
+        of each status in order (at most 200 of each, few but approved ones), and the 200
+        newest of those are kept. (A UNION of one query per status read the same rows,
+        but took twice as long to plan.)
         """
         n, limit = self._names(), RECENT_FOR_SIMILARITY
         columns = (
@@ -270,11 +272,14 @@ class DatabaseHistory:
         if self._vendor != "postgresql":
             sql = f"SELECT {columns} FROM {n['table']} WHERE {where} {order}"  # noqa: S608
             return sql, [self.wall_id, self._at(since)]
-        each = f"(SELECT {columns} FROM {n['table']} WHERE {where} AND {n['status']} = %s {order})"  # noqa: S608
-        merged = " UNION ALL ".join([each] * len(MessageStatus.values))
-        params = [p for s in MessageStatus.values for p in (self.wall_id, self._at(since), s)]
-        order = f"ORDER BY merged.received DESC LIMIT {limit}"
-        return f"SELECT merged.found, merged.size FROM ({merged}) merged {order}", params  # noqa: S608
+        statuses = ", ".join(["(%s)"] * len(MessageStatus.values))
+        sql = (
+            f"SELECT newest.found, newest.size FROM (VALUES {statuses}) AS statuses(status) "  # noqa: S608
+            f"CROSS JOIN LATERAL (SELECT {columns} FROM {n['table']} "
+            f"WHERE {where} AND {n['status']} = statuses.status {order}) newest "
+            f"ORDER BY newest.received DESC LIMIT {limit}"
+        )
+        return sql, [*MessageStatus.values, self.wall_id, self._at(since)]
 
     def _candidates(
         self, message: Inspection, since: dt.datetime, threshold: float
