@@ -108,6 +108,24 @@ class PlainPostTests(WallTestCase):
         self.client.force_login(_user())
         self.assertEqual(form_action(self.client.get(self.write_url)), self.write_url)
 
+    def test_a_hosts_own_serving_hook_sends_the_form_through_the_route(self) -> None:
+        from wagtail import hooks
+
+        served = []
+
+        def guard(page: Any, request: Any, *args: Any, **kwargs: Any) -> None:
+            served.append(page.pk)
+
+        data = self.form_data()
+        with hooks.register_temporarily("before_serve_page", guard):
+            self.assertEqual(form_action(self.client.get(self.write_url)), self.write_url)
+            response = self.client.post(self.post_url, data)
+            self.assertEqual(response.status_code, 307)
+            self.assertEqual(response["Location"], self.write_url)
+            routed = self.client.post(self.write_url, data)
+        self.assertRedirects(routed, self.wall.url + LIVE, fetch_redirect_response=False)
+        self.assertIn(self.wall.pk, served)  # the host's hook saw the post
+
     def test_a_wall_of_another_site_is_not_found(self) -> None:
         other_home = HostHomePage(title="Other home", slug="other-home")
         Page.get_first_root_node().add_child(instance=other_home)

@@ -281,6 +281,29 @@ def _path_on_site(page: Any, roots: list[str]) -> str:
     return url
 
 
+#: Wagtail's own serving hooks, which the plain posting URL does the work of: the request
+#: method check and the view restrictions (live, site and restrictions are checked there).
+_WAGTAILS_OWN_HOOKS = {
+    ("before_serve_page", "wagtail.wagtail_hooks.check_request_method"),
+    ("on_serve_page", "wagtail.wagtail_hooks.check_view_restrictions"),
+}
+
+
+def plain_posting_allowed() -> bool:
+    """Whether only Wagtail's own serving hooks are registered.
+
+    A host's own ``before_serve_page`` or ``on_serve_page`` hook may guard a wall in ways
+    the plain URL cannot know; then the form posts to the ``write/`` route, through them.
+    """
+    from wagtail import hooks
+
+    return all(
+        (name, f"{hook.__module__}.{hook.__qualname__}") in _WAGTAILS_OWN_HOOKS
+        for name in ("before_serve_page", "on_serve_page")
+        for hook in hooks.get_hooks(name)
+    )
+
+
 #: Stands in for the wall's id while its query is compiled (no page has a negative id).
 _PROBE_ID = -7_654_321
 
@@ -314,7 +337,9 @@ def wall_write(request: HttpRequest, wall_id: int) -> HttpResponse:
     that routing makes: the request's site holds the wall, the wall is live, and no view
     restriction (login, groups, password) covers it or a page above it. A restricted wall
     sends the request on to its own ``write/`` route (307, so the POST is kept), where
-    Wagtail asks for the login or the password; a GET goes to the form. What follows is
+    Wagtail asks for the login or the password, and so does every wall while the host
+    has serving hooks of its own (see :func:`plain_posting_allowed`); a GET goes to the
+    form. What follows is
     the route's own code: the same form, errors beside it, the same redirect.
     """
     from ..models.wall import MessageWallPage
@@ -326,9 +351,10 @@ def wall_write(request: HttpRequest, wall_id: int) -> HttpResponse:
     wall_url = _path_on_site(wall, _site_roots(request)) if wall is not None else ""
     if not wall_url:
         raise Http404(_("There is no such wall."))
-    if wall.restricted or request.method != "POST":
+    routed = wall.restricted or not plain_posting_allowed()
+    if routed or request.method != "POST":
         route = wall_url + wall.reverse_subpage("write")
-        return _secure(HttpResponseRedirect(route, status=307 if wall.restricted else 302))
+        return _secure(HttpResponseRedirect(route, status=307 if routed else 302))
     return _secure(wall.write_response(request, wall_url=wall_url))
 
 
@@ -410,7 +436,9 @@ class WallRoutesMixin(RoutablePageMixin):
             url = reverse("wagtail_campaign:wall_write", args=[self.pk])  # type: ignore[attr-defined]
         except NoReverseMatch:
             return write_url
-        return write_url if self.is_restricted() else url
+        if not plain_posting_allowed() or self.is_restricted():
+            return write_url
+        return url
 
     def posting_open_now(self) -> bool:
         """Whether the wall takes messages now: ``is_open_now()[1]``, often without a query.
