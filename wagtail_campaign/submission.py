@@ -122,6 +122,31 @@ class RateDecision:
     unavailable: bool = False
 
 
+def _redis_hit(key: str, timeout: int) -> int | None:
+    """Count one hit on a window counter in one round trip, if the cache is Django's Redis.
+
+    Through the cache API a hit is ``add`` then ``incr``, and Django's Redis ``incr`` is
+    EXISTS then INCR: three round trips. Here SET NX EX and INCR go in one MULTI, so the
+    window cannot expire between them either. The value is the one ``add`` would store
+    (Django keeps integers as Redis integers). Returns None for any other cache.
+    """
+    from django.core.cache import DEFAULT_CACHE_ALIAS, caches
+    from django.core.cache.backends.redis import RedisCache
+
+    backend = caches[DEFAULT_CACHE_ALIAS]
+    if not isinstance(backend, RedisCache):
+        return None
+    try:
+        name = backend.make_and_validate_key(key)
+        with backend._cache.get_client(None, write=True).pipeline(transaction=True) as pipe:
+            pipe.set(name, 0, nx=True, ex=timeout)
+            pipe.incr(name)
+            _created, count = pipe.execute()
+    except Exception as exc:  # noqa: BLE001 - any backend error means "cache unavailable"
+        raise CacheUnavailable(str(exc)) from exc
+    return int(count)
+
+
 class RateLimiter:
     """Fixed-window counters per client (10 minutes) and per wall (1 minute) in the cache."""
 
@@ -129,6 +154,9 @@ class RateLimiter:
         self.wall = wall
 
     def _hit(self, key: str, timeout: int) -> int:
+        counted = _redis_hit(key, timeout)
+        if counted is not None:
+            return counted
         _cache_call("add", key, 0, timeout)
         try:
             return int(cache.incr(key))

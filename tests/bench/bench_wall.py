@@ -399,8 +399,12 @@ PROFILE_PARTS = [
         "ahmadi_campaign/moderation.py",
         "inspect",
     ),
-    ("... of which the flood and duplicate counts (one query)", "submission.py", "_count"),
-    ("... of which the near-duplicate scan (`has_similar`)", "submission.py", "has_similar"),
+    (
+        "... of which the history's one query (three counts, near-duplicate candidates)",
+        "submission.py",
+        "_ask",
+    ),
+    ("... of which comparing near-duplicates (`has_similar`)", "submission.py", "has_similar"),
     ("insert: `Message.save()` and its post_save signals", "django/db/models/base.py", "save"),
     (
         "... of which Wagtail's reference index",
