@@ -271,9 +271,9 @@ def test_reason_filter_offers_only_codes_the_pipeline_stores() -> None:
     import inspect
 
     from ahmadi_campaign import moderation
-    from wagtail_campaign import submission
+    from wagtail_campaign import proof_of_work, submission
     from wagtail_campaign.viewsets import REASONS
 
-    known = inspect.getsource(moderation) + inspect.getsource(submission)
+    known = "".join(inspect.getsource(m) for m in (moderation, submission, proof_of_work))
     for code, _label in REASONS:
         assert f'"{code}"' in known, code
