@@ -6,6 +6,7 @@ Devanagari conjunct, a flag or a family emoji is one character per cluster, not 
 
 from __future__ import annotations
 
+import itertools
 import unicodedata
 from collections.abc import Iterator
 from functools import lru_cache
@@ -220,7 +221,12 @@ def check_length(value: str, *, min_graphemes: int = 0, max_graphemes: int | Non
     """Return *value* if its user-perceived length is within bounds, else raise TextLengthError."""
     if min_graphemes < 0 or (max_graphemes is not None and max_graphemes < min_graphemes):
         raise ValueError(f"invalid length bounds: {min_graphemes} to {max_graphemes}")
-    count = grapheme_count(value)
+    if max_graphemes is not None and len(value) > max_graphemes:
+        count = grapheme_count(value)
+    else:
+        # A grapheme holds at least one code point, so the text cannot be too long;
+        # segmenting its first few graphemes settles whether it is too short.
+        count = sum(1 for _ in itertools.islice(graphemes(value), min_graphemes))
     if count < min_graphemes:
         raise TextLengthError(
             f"Text is too short: it must have at least {_characters(min_graphemes)}"

@@ -354,6 +354,24 @@ def test_check_length_too_short_names_limit_and_count() -> None:
         check_length("", min_graphemes=1)
 
 
+@settings(max_examples=500, deadline=None)
+@given(
+    st.lists(
+        st.sampled_from(["a", "\r", "\n", "\u0645\u064f", "\u0301", FAMILY, "\U0001f1f5"])
+    ).map("".join),
+    st.integers(0, 8),
+    st.integers(0, 8),
+)
+def test_check_length_agrees_with_the_full_count(value: str, low: int, extra: int) -> None:
+    # check_length segments only as much as it needs; the verdict is that of the count.
+    count = grapheme_count(value)
+    if low <= count <= low + extra:
+        assert check_length(value, min_graphemes=low, max_graphemes=low + extra) == value
+    else:
+        with pytest.raises(TextLengthError, match=rf"but has {count}\."):
+            check_length(value, min_graphemes=low, max_graphemes=low + extra)
+
+
 @pytest.mark.parametrize(("low", "high"), [(-1, None), (5, 4)])
 def test_check_length_rejects_bad_bounds(low: int, high: int | None) -> None:
     with pytest.raises(ValueError, match="bounds") as raised:
