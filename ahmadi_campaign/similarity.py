@@ -18,6 +18,7 @@ __all__ = [
     "digest",
     "digest_of_words",
     "jaccard",
+    "jaccard_with_distinct",
     "shingles",
     "shingles_of_words",
     "words",
@@ -83,6 +84,16 @@ def jaccard(a: frozenset[int], b: frozenset[int]) -> float:
     """Size of the intersection over size of the union (0 for two empty sets)."""
     union = len(a | b)
     return len(a & b) / union if union else 0.0
+
+
+def jaccard_with_distinct(a: frozenset[int], b: Sequence[int]) -> float:
+    """:func:`jaccard` of ``a`` and the set of ``b``, whose items must be distinct.
+
+    For hashes read back from storage (a sorted list of a set): no set is built of them.
+    """
+    common = len(a.intersection(b))
+    union = len(a) + len(b) - common
+    return common / union if union else 0.0
 
 
 def band_keys(hashes: frozenset[int]) -> tuple[tuple[int, ...], ...]:

@@ -40,7 +40,7 @@ from ahmadi_campaign.moderation import (
     Policy,
 )
 from ahmadi_campaign.sanitize import count_links, text_to_html
-from ahmadi_campaign.similarity import jaccard
+from ahmadi_campaign.similarity import jaccard_with_distinct
 
 from . import settings as plugin_settings
 from .models.wall import Message, MessageSource, MessageStatus, MessageWallPage, ModerationMode
@@ -405,7 +405,8 @@ class DatabaseHistory:
         else:
             recent = self.messages.filter(created_at__gte=since).order_by("-created_at")
             found = list(recent.values_list("shingles", flat=True)[:RECENT_FOR_SIMILARITY])
-        return any(jaccard(mine, frozenset(shingles or ())) >= threshold for shingles in found)
+        # Stored shingles are a sorted list of a set: distinct, so no set is built of them.
+        return any(jaccard_with_distinct(mine, shingles or ()) >= threshold for shingles in found)
 
 
 @dataclass(frozen=True)

@@ -66,3 +66,12 @@ def test_similar_texts_share_a_band_key_and_unrelated_ones_rarely_do() -> None:
         b = " ".join(rng.choice(VOCABULARY) for _ in range(40))
         collisions += bool(set(band_keys(shingles(a))) & set(band_keys(shingles(b))))
     assert collisions <= 3
+
+
+@given(st.frozensets(st.integers(0, 50)), st.frozensets(st.integers(0, 50)))
+def test_jaccard_with_distinct_equals_jaccard_of_the_set(
+    a: frozenset[int], b: frozenset[int]
+) -> None:
+    from ahmadi_campaign.similarity import jaccard, jaccard_with_distinct
+
+    assert jaccard_with_distinct(a, sorted(b)) == jaccard(a, b)
