@@ -139,7 +139,7 @@ def text_to_html(value: str) -> str:
     if _PARSER_NEEDED.search(body):
         return sanitize_html(body)
     if may_contain_url(body):
-        return _linkified(body)
+        return _linkified_paragraphs(body)
     return body
 
 
@@ -155,16 +155,35 @@ def sanitize_built_html(markup: str) -> str:
     """
     if _PARSER_NEEDED.search(markup):
         return sanitize_html(markup)
-    # Text nodes outside links, one per line, as linkify sees them (still escaped:
-    # an entity never adds or removes a dot followed by a letter).
-    unlinked = _TAG.sub("\n", _LINK.sub("\n", markup))
-    if may_contain_url(unlinked):
-        return _linkified(markup)
+    if may_contain_url(_unlinked(markup)):
+        return _linkified_paragraphs(markup)
     return _without_hidden(markup)
 
 
 _LINK = re.compile(r"<a [^>]*>.*?</a>", re.S)
 _TAG = re.compile(r"<[^>]*>")
+
+
+def _unlinked(markup: str) -> str:
+    # Text nodes outside links, one per line, as linkify sees them (still escaped:
+    # an entity never adds or removes a dot followed by a letter).
+    return _TAG.sub("\n", _LINK.sub("\n", markup))
+
+
+def _linkified_paragraphs(markup: str) -> str:
+    """:func:`_linkified` of markup that is a run of ``<p>`` paragraphs, one at a time.
+
+    Only paragraphs whose text may hold a bare URL are parsed; escaped text never
+    contains ``<``, so the paragraph boundaries are exactly where they are split.
+    """
+    if not (markup.startswith("<p>") and markup.endswith("</p>")):
+        return _linkified(markup)
+    return "".join(
+        _linkified(paragraph)
+        if may_contain_url(_unlinked(paragraph))
+        else _without_hidden(paragraph)
+        for paragraph in (f"<p>{part}</p>" for part in markup[3:-4].split("</p><p>"))
+    )
 
 
 # Our serialiser writes attributes as ``<a href="..." rel="...">``; an anchor
