@@ -105,9 +105,10 @@ class Inspection:
     @cached_property
     def squashed(self) -> str:
         """The matching form with only letters and digits left."""
-        if not self.candidate.display_name:  # the body alone: reuse its words
-            return "".join(self.body_words)
-        return similarity.squash(self.matching)
+        # Squashing drops the separator, so the name's and the body's squashed forms join.
+        name = self.candidate.display_name
+        body = "".join(self.body_words)
+        return similarity.squash(matching_form(name)) + body if name else body
 
     @cached_property
     def digest(self) -> str:

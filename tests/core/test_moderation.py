@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from ahmadi_campaign.errors import PolicyConfigError
 from ahmadi_campaign.history import MemoryHistory
@@ -301,3 +303,18 @@ def test_length_rule_counts_user_perceived_characters_for_the_minimum() -> None:
     assert code("\u0622\u0621") == "ok"  # two Urdu letters
     assert code("e\u0301") == "too_short"  # one accented letter, two code points
     assert code("e\u0301e") == "ok"
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(), st.text())
+def test_squashed_form_is_built_from_parts_but_equals_squashing_the_whole(
+    name: str, body: str
+) -> None:
+    from ahmadi_campaign import similarity
+
+    inspection = Inspection(
+        Candidate(
+            body=body, submitted_at=dt.datetime(2015, 12, 1, tzinfo=dt.UTC), display_name=name
+        )
+    )
+    assert inspection.squashed == similarity.squash(inspection.matching)
