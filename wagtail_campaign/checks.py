@@ -150,3 +150,28 @@ def check_base_template(app_configs: Any = None, **kwargs: Any) -> list[Warning]
             )
         ]
     return []
+
+
+#: Database backends the plugin is tested on (the message table has a generated column
+#: and the wall's history query is written for these).
+SUPPORTED_VENDORS = ("postgresql", "sqlite")
+
+
+@register(Tags.database)
+def check_database(app_configs: Any = None, databases: Any = None, **kwargs: Any) -> list[Error]:
+    """Only run with ``check --database``: the vendor of each database the check is given."""
+    from django.db import connections
+
+    errors = []
+    for alias in databases or ():
+        vendor = connections[alias].vendor
+        if vendor not in SUPPORTED_VENDORS:
+            errors.append(
+                Error(
+                    f"The database {alias!r} is {vendor}; wagtail_campaign supports PostgreSQL "
+                    "and SQLite.",
+                    hint="Its migrations and the message walls' queries would fail there.",
+                    id="wagtail_campaign.E008",
+                )
+            )
+    return errors
