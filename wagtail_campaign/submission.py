@@ -147,6 +147,43 @@ def _redis_hit(key: str, timeout: int) -> int | None:
     return int(count)
 
 
+#: Both windows of a post in one round trip: the client's counter, then, unless the client
+#: is over its limit, the wall's (a refused client must not make the wall look busy).
+_BOTH_WINDOWS = """
+redis.call('SET', KEYS[1], 0, 'NX', 'EX', ARGV[1])
+local client = redis.call('INCR', KEYS[1])
+if client > tonumber(ARGV[3]) then return {client, 0} end
+redis.call('SET', KEYS[2], 0, 'NX', 'EX', ARGV[2])
+return {client, redis.call('INCR', KEYS[2])}
+"""
+
+
+def _redis_hits(
+    client_key: str, client_timeout: int, client_limit: int, wall_key: str, wall_timeout: int
+) -> tuple[int, int] | None:
+    """:func:`_redis_hit` on the client's window and then the wall's, in one round trip.
+
+    The wall's count is 0 when the client is over its limit (its hit is not counted).
+    Returns None for any cache but Django's Redis.
+    """
+    from django.core.cache import DEFAULT_CACHE_ALIAS, caches
+    from django.core.cache.backends.redis import RedisCache
+
+    backend = caches[DEFAULT_CACHE_ALIAS]
+    if not isinstance(backend, RedisCache):
+        return None
+    try:
+        keys = [backend.make_and_validate_key(client_key), backend.make_and_validate_key(wall_key)]
+        client = backend._cache.get_client(None, write=True)
+        # EVALSHA; a server that has not seen the script yet gets it loaded first.
+        found = client.register_script(_BOTH_WINDOWS)(
+            keys=keys, args=[client_timeout, wall_timeout, client_limit]
+        )
+    except Exception as exc:  # noqa: BLE001 - any backend error means "cache unavailable"
+        raise CacheUnavailable(str(exc)) from exc
+    return int(found[0]), int(found[1])
+
+
 class RateLimiter:
     """Fixed-window counters per client (10 minutes) and per wall (1 minute) in the cache."""
 
@@ -170,8 +207,14 @@ class RateLimiter:
         stamp = int(now.timestamp())
         client_key = f"wagtail_campaign:rl:{self.wall.pk}:{fingerprint}:{stamp // 600}"
         wall_key = f"wagtail_campaign:rl:{self.wall.pk}:wall:{stamp // 60}"
+        limit = self.wall.max_messages_per_client
         try:
-            if self._hit(client_key, 660) > self.wall.max_messages_per_client:
+            both = _redis_hits(client_key, 660, limit, wall_key, 70)
+            if both is not None:
+                if both[0] > limit:
+                    return RateDecision(allowed=False)
+                return RateDecision(allowed=True, busy=both[1] > self.wall.max_messages_per_minute)
+            if self._hit(client_key, 660) > limit:
                 return RateDecision(allowed=False)
             busy = self._hit(wall_key, 70) > self.wall.max_messages_per_minute
         except CacheUnavailable as exc:

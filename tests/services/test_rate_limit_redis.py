@@ -11,7 +11,7 @@ import pytest
 from django.core.cache import caches
 from django.test import override_settings
 
-from wagtail_campaign.submission import RateLimiter, _redis_hit
+from wagtail_campaign.submission import _BOTH_WINDOWS, RateLimiter, _redis_hit
 
 pytestmark = pytest.mark.services
 
@@ -69,3 +69,39 @@ def test_redis_down_holds_the_message_instead_of_failing() -> None:
         decision = RateLimiter(wall(2)).check("d" * 32, NOW)
     assert decision.allowed
     assert decision.unavailable
+
+
+def test_both_windows_in_one_round_trip_and_a_refused_client_does_not_count_for_the_wall(
+    redis_url: str, cache_prefix: str
+) -> None:
+    with override_settings(CACHES=redis_cache(redis_url, f"{cache_prefix}:both")):
+        cache = caches["default"]
+        client = cache._cache.get_client(None, write=True)
+        limiter = RateLimiter(wall(3, per_client=2, per_minute=3))
+        sent: list[Any] = []
+        real = type(client).execute_command
+
+        def counting(self: Any, *args: Any, **kwargs: Any) -> Any:
+            sent.append(args[0])
+            return real(self, *args, **kwargs)
+
+        # Once per server the script is loaded (NOSCRIPT, SCRIPT LOAD); then one EVALSHA.
+        client.script_load(_BOTH_WINDOWS)
+        # Django makes a client object per call (on one connection pool): count them all.
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setattr(type(client), "execute_command", counting)
+            first = limiter.check("a" * 32, NOW)
+        assert first.allowed and not first.busy
+        assert sent == ["EVALSHA"]  # both windows, one round trip
+        decisions = [limiter.check("a" * 32, NOW) for _ in range(3)]
+        assert [d.allowed for d in decisions] == [True, False, False]  # 2 per client
+        stamp = int(NOW.timestamp())
+        # The wall counted only the two accepted posts, not the refused ones.
+        assert cache.get(f"wagtail_campaign:rl:3:wall:{stamp // 60}") == 2
+        assert cache.get(f"wagtail_campaign:rl:3:{'a' * 32}:{stamp // 600}") == 4
+        others = [limiter.check(c * 32, NOW) for c in "bc"]
+        assert [(d.allowed, d.busy) for d in others] == [(True, False), (True, True)]
+        wall_ttl = client.ttl(
+            cache.make_and_validate_key(f"wagtail_campaign:rl:3:wall:{stamp // 60}")
+        )
+        assert 0 < wall_ttl <= 70
