@@ -12,7 +12,7 @@ import re
 from collections.abc import Iterable
 from html.parser import HTMLParser
 
-from ..sanitize import LINK_REL, sanitize_built_html, sanitize_html
+from ..sanitize import LINK_REL, sanitize_built_html
 from ..text import normalize_text
 from .posts import web_url
 
@@ -35,7 +35,6 @@ class _FragmentReader(HTMLParser):
         super().__init__(convert_charrefs=True)
         self.unlink = unlink
         self.text: list[str] = []
-        self.irregular = False  # nested links: leave the structure to the full sanitiser
         self.paragraphs: list[str] = []
         self.current: list[str] = []
         self.links: list[bool] = []  # one per open <a>: whether it was written out
@@ -57,7 +56,6 @@ class _FragmentReader(HTMLParser):
             classes = set((found.get("class") or "").split())
             written = bool(web_url(href)) and not classes & self.unlink
             if written:
-                self.irregular = self.irregular or any(self.links)
                 self.current.append(f'<a href="{html.escape(href)}" rel="{LINK_REL}">')
             self.links.append(written)
 
@@ -106,10 +104,8 @@ def read_html(value: str, *, unlink: Iterable[str] = ()) -> tuple[str, str]:
     reader.end_paragraph()
     text = normalize_text("".join(reader.text))
     markup = normalize_text("".join(reader.paragraphs), multiline=False)
-    if reader.irregular:
-        return text, sanitize_html(markup)
     # Built from escaped text and checked links: bleach would return it unchanged unless
-    # a bare URL needs linking (a property test compares this with the full path).
+    # a bare URL needs linking (nested links and the like take the full path).
     return text, sanitize_built_html(markup)
 
 
