@@ -18,6 +18,7 @@ import urllib.parse
 from dataclasses import dataclass, field
 from http.cookies import SimpleCookie
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[2]
 SERVER_SETTINGS = "tests.services.server_settings"
@@ -98,6 +99,20 @@ def stop_process(proc: subprocess.Popen[bytes], *, grace: float = 10.0) -> None:
 # ---------------------------------------------------------------- HTTP server processes
 
 
+def spawn(command: list[str], env: dict[str, str], out: Any, err: Any) -> subprocess.Popen[bytes]:
+    """Start a child in its own session that dies with this process (call from the main thread)."""
+    return subprocess.Popen(
+        command,
+        cwd=ROOT,
+        env=env,
+        stdout=out,
+        stderr=err,
+        stdin=subprocess.DEVNULL,
+        start_new_session=True,
+        preexec_fn=DIE_WITH_PARENT,
+    )
+
+
 @dataclass
 class ServerProcess:
     """One ``django-admin runserver`` process (threaded, no autoreload) on a free port."""
@@ -118,24 +133,8 @@ class ServerProcess:
         """Start the process on a free port, without waiting for it."""
         self.port = free_port()
         with self.stdout_path.open("ab") as out, self.stderr_path.open("ab") as err:
-            self.proc = subprocess.Popen(
-                [
-                    sys.executable,
-                    "-m",
-                    "django",
-                    "runserver",
-                    f"{HOST}:{self.port}",
-                    "--noreload",
-                    "--skip-checks",
-                ],
-                cwd=ROOT,
-                env=self.env,
-                stdout=out,
-                stderr=err,
-                stdin=subprocess.DEVNULL,
-                start_new_session=True,
-                preexec_fn=DIE_WITH_PARENT,  # called from the main thread only
-            )
+            command = [sys.executable, "-m", "django", "runserver", f"{HOST}:{self.port}"]
+            self.proc = spawn([*command, "--noreload", "--skip-checks"], self.env, out, err)
 
     def wait_ready(self, ready_path: str, *, timeout: float = 90.0, attempts: int = 3) -> None:
         """Wait until ``ready_path`` answers 200; relaunch if another process took the port."""

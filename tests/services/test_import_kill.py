@@ -35,7 +35,7 @@ import pytest
 from tests.plugin.fake_social import FakeSocial, Fault, serve, status
 
 from .conftest import ServiceDB
-from .support import DIE_WITH_PARENT, ROOT, run_tool, service_env, stop_process
+from .support import run_tool, service_env, spawn, stop_process
 
 pytestmark = pytest.mark.services
 
@@ -113,16 +113,7 @@ class Scenario:
             (self.log_dir / f"{name}.stdout.log").open("wb") as out,
             (self.log_dir / f"{name}.stderr.log").open("wb") as err,
         ):
-            return subprocess.Popen(
-                [*IMPORT_COMMAND, str(self.source_id)],
-                cwd=ROOT,
-                env=self.env,
-                stdout=out,
-                stderr=err,
-                stdin=subprocess.DEVNULL,
-                start_new_session=True,
-                preexec_fn=DIE_WITH_PARENT,
-            )
+            return spawn([*IMPORT_COMMAND, str(self.source_id)], self.env, out, err)
 
     def log(self, stream: str) -> str:
         return (self.log_dir / f"{self.account}-run{self.runs}.{stream}.log").read_text()
@@ -196,6 +187,22 @@ def held(fake: FakeSocial, proc: subprocess.Popen[bytes]) -> bool | None:
     return True if fake.held.is_set() else None
 
 
+def wait_for_page_two_stored(
+    scenario: Scenario, fake: FakeSocial, proc: subprocess.Popen[bytes]
+) -> None:
+    """Until the child asks for the held page 3 and has stored page 2 and saved its position.
+
+    The next page is asked for while one is stored (the importer fetches ahead), so page 2's
+    position may be saved a moment after page 3 is requested.
+    """
+    wait_for(f"the import to ask for page {HELD}", lambda: held(fake, proc), START_TIMEOUT)
+    wait_for(
+        "page 2's position to be saved",
+        lambda: True if scenario.cursor() == scenario.page_end(2) else None,
+    )
+    assert len(scenario.rows()) == 2 * PAGE_SIZE
+
+
 def finish_and_rerun(scenario: Scenario, *, new: int, again: int) -> None:
     """The rerun stores what is missing; the run after it adds nothing."""
     rerun = scenario.run_import()
@@ -213,14 +220,7 @@ def test_import_killed_while_waiting_for_a_page_then_rerun_stores_the_full_set(
     with serving(scenario) as fake:
         proc = scenario.start_import()
         try:
-            wait_for(f"the import to ask for page {HELD}", lambda: held(fake, proc), START_TIMEOUT)
-            # The next page is asked for while one is stored (the importer fetches ahead);
-            # page 2 is stored and its position saved all the same.
-            wait_for(
-                "page 2's position to be saved",
-                lambda: True if scenario.cursor() == scenario.page_end(2) else None,
-            )
-            assert len(scenario.rows()) == 2 * PAGE_SIZE
+            wait_for_page_two_stored(scenario, fake, proc)
             assert len(fake.requests) == HELD  # still waiting: no timeout, no retry yet
             scenario.kill(proc)
         finally:
@@ -242,12 +242,7 @@ def test_import_killed_after_a_commit_before_its_cursor_then_rerun_stores_the_fu
     ):
         proc = scenario.start_import()
         try:
-            wait_for(f"the import to ask for page {HELD}", lambda: held(fake, proc), START_TIMEOUT)
-            wait_for(
-                "page 2's position to be saved",
-                lambda: True if scenario.cursor() == scenario.page_end(2) else None,
-            )
-            assert len(scenario.rows()) == 2 * PAGE_SIZE
+            wait_for_page_two_stored(scenario, fake, proc)
             with psycopg.connect(scenario.db.url, connect_timeout=5) as lock:
                 # Until this transaction ends, nobody else can update the source's row.
                 lock.execute(
