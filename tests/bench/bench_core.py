@@ -16,7 +16,6 @@ import datetime as dt
 import os
 import platform
 import random
-import re
 import statistics
 import sys
 import time
@@ -29,6 +28,7 @@ from ahmadi_campaign.history import MemoryHistory
 from ahmadi_campaign.moderation import Candidate, Inspection, Policy
 from ahmadi_campaign.sanitize import count_links, text_to_html
 from ahmadi_campaign.text import normalize_text
+from tests.bench.markdown import write_section
 
 ENGLISH = (
     "we stand with our Ahmadi neighbours today and every day . no one should fear for "
@@ -169,13 +169,7 @@ def report(count: int, repeats: int) -> str:
 
 
 def write(path: Path, section: str) -> None:
-    text = path.read_text() if path.exists() else "# Performance\n\n"
-    pattern = re.compile(re.escape(MARK_START) + r".*?" + re.escape(MARK_END), re.S)
-    if pattern.search(text):
-        text = pattern.sub(lambda _: section, text)
-    else:
-        text = text.rstrip() + "\n\n## Core pipeline\n\n" + section + "\n"
-    path.write_text(text)
+    write_section(path, section, start=MARK_START, end=MARK_END, preamble="## Core pipeline\n\n")
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -12,13 +12,14 @@ from __future__ import annotations
 
 import argparse
 import os
-import re
 import statistics
 import sys
 import time
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
+
+from tests.bench.markdown import write_section
 
 MARK_START = "<!-- bench:pages:start -->"
 MARK_END = "<!-- bench:pages:end -->"
@@ -129,13 +130,8 @@ def report(repeats: int) -> str:
 
 
 def write(path: Path, section: str) -> None:
-    text = path.read_text() if path.exists() else "# Performance\n\n"
-    pattern = re.compile(re.escape(MARK_START) + r".*?" + re.escape(MARK_END), re.S)
-    if pattern.search(text):
-        text = pattern.sub(lambda _: section, text)
-    else:
-        text = text.rstrip() + "\n\n## Campaign page rendering\n\n" + section + "\n"
-    path.write_text(text)
+    preamble = "## Campaign page rendering\n\n"
+    write_section(path, section, start=MARK_START, end=MARK_END, preamble=preamble)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

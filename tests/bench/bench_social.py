@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from tests.bench.bench_core import make_messages
+from tests.bench.markdown import write_section
 
 MARK_START = "<!-- bench:social:start -->"
 MARK_END = "<!-- bench:social:end -->"
@@ -216,18 +217,13 @@ def report(count: int, repeats: int, *, throwaway: bool = True) -> str:
 
 
 def write(path: Path, section: str) -> None:
-    text = path.read_text() if path.exists() else "# Performance\n\n"
-    pattern = re.compile(re.escape(MARK_START) + r".*?" + re.escape(MARK_END), re.S)
-    if pattern.search(text):
-        text = pattern.sub(lambda _: section, text)
-    else:
-        intro = (
-            "Importing a hashtag from Mastodon: each status parsed from JSON, its HTML read "
-            "and sanitised, judged by the wall's policy and stored with one bulk insert per "
-            "page, against the least an importer must do."
-        )
-        text = text.rstrip() + f"\n\n{HEADING}\n\n{intro}\n\n{section}\n"
-    path.write_text(text)
+    intro = (
+        "Importing a hashtag from Mastodon: each status parsed from JSON, its HTML read "
+        "and sanitised, judged by the wall's policy and stored with one bulk insert per "
+        "page, against the least an importer must do."
+    )
+    preamble = f"{HEADING}\n\n{intro}\n\n"
+    write_section(path, section, start=MARK_START, end=MARK_END, preamble=preamble)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -38,6 +38,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from tests.bench.markdown import write_section
+
 MARK_START = "<!-- bench:wall:start -->"
 MARK_END = "<!-- bench:wall:end -->"
 HEADING = "## Message wall"
@@ -870,13 +872,8 @@ in the same run.
 
 
 def write(path: Path, section: str) -> None:
-    text = path.read_text() if path.exists() else "# Performance\n\n"
-    pattern = re.compile(re.escape(MARK_START) + r".*?" + re.escape(MARK_END), re.S)
-    if pattern.search(text):
-        text = pattern.sub(lambda _: section, text)
-    else:
-        text = text.rstrip() + f"\n\n{HEADING}\n\n{INTRO}\n{section}\n"
-    path.write_text(text)
+    preamble = f"{HEADING}\n\n{INTRO}\n"
+    write_section(path, section, start=MARK_START, end=MARK_END, preamble=preamble)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
