@@ -26,6 +26,8 @@ from typing import Any
 
 import pytest
 
+from tests.prerequisites import skip_or_fail
+
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = Path("/usr/bin/chromium")
 
@@ -48,9 +50,7 @@ def _screenshots_module() -> ModuleType:
 @pytest.fixture(scope="module")
 def site() -> Iterator[dict[str, Any]]:
     if not CHROMIUM.exists():
-        if os.environ.get("CI", "").lower() == "true":
-            pytest.fail("/usr/bin/chromium is missing (CI=true: browser tests must run)")
-        pytest.skip("/usr/bin/chromium is not installed")
+        skip_or_fail("/usr/bin/chromium is not installed", tests="browser tests")
     shots = _screenshots_module()
     from playwright.sync_api import sync_playwright
 

@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from tests.bench import bench_wall
+from tests.prerequisites import skip_or_fail
 
 
 def _postgres_reachable() -> str:
@@ -79,9 +80,7 @@ def test_wall_bench_runs_end_to_end_on_postgresql(tmp_path: Path) -> None:
     # a wall of 200 messages. Its own process, because it has its own settings.
     reason = _postgres_reachable()
     if reason:
-        if os.environ.get("CI", "").lower() == "true":
-            pytest.fail(f"{reason} (CI=true: this test must run)", pytrace=False)
-        pytest.skip(reason)
+        skip_or_fail(reason)
     target = tmp_path / "performance.md"
     target.write_text("# Performance\n\nIntro stays.\n")
     output = bench_wall.run_in_subprocess(

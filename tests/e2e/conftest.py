@@ -24,9 +24,11 @@ import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 import pytest
+
+from tests import prerequisites
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = Path("/usr/bin/chromium")
@@ -46,15 +48,9 @@ MIGRATE_TIMEOUT = 300
 START_TIMEOUT = 60
 
 
-def in_ci() -> bool:
-    return os.environ.get("CI", "").lower() == "true"
-
-
-def skip_or_fail(reason: str) -> None:
+def skip_or_fail(reason: str) -> NoReturn:
     """Skip on a developer's machine; in CI a missing prerequisite is a failure."""
-    if in_ci():
-        pytest.fail(f"{reason} (CI=true: the browser tests must run in CI)")
-    pytest.skip(reason)
+    prerequisites.skip_or_fail(reason, tests="the browser tests")
 
 
 def free_port() -> int:

@@ -26,6 +26,8 @@ from typing import Any, NoReturn
 
 import pytest
 
+from tests.prerequisites import skip_or_fail
+
 from .support import RedisProcess, ServerProcess, run_tool, service_env
 
 DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/test"
@@ -51,9 +53,7 @@ def pytest_configure(config: pytest.Config) -> None:
 
 def unavailable(reason: str) -> NoReturn:
     """Skip outside CI; fail in CI, where the services must be there."""
-    if os.environ.get("CI", "").lower() == "true":
-        pytest.fail(f"{reason} (CI=true: the service tests must run)", pytrace=False)
-    pytest.skip(reason)
+    skip_or_fail(reason, tests="the service tests")
 
 
 def _with_database(url: str, name: str) -> str:
